@@ -1,0 +1,59 @@
+// The chip's end of one bus link: checks frames, enforces sequence numbers,
+// reassembles chunked commands, splits long responses, answers
+// retransmissions from a cache instead of executing twice, and hands complete
+// commands to the firmware (docs/bus-protocol.md §3).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "chip/firmware/firmware.h"
+#include "common/bus/frame.h"
+
+namespace setls::chip {
+
+// One line of `setls-chipd --verbose`: sizes and codes only, never payloads.
+struct TraceEvent {
+  uint32_t connection = 0;
+  uint16_t seq = 0;
+  uint16_t command = 0;
+  size_t request_size = 0;
+  Status status = Status::Ok;
+  size_t response_size = 0;
+  bool replayed = false;
+};
+
+class BusPort {
+ public:
+  BusPort(Firmware& firmware, uint32_t connection_id);
+  ~BusPort();
+  BusPort(const BusPort&) = delete;
+  BusPort& operator=(const BusPort&) = delete;
+
+  // One frame in, one frame out.
+  Bytes handle(ByteView frame);
+
+  std::function<void(const TraceEvent&)> on_trace;
+
+ private:
+  Bytes respond(uint16_t seq, Status status, uint8_t flags, ByteView payload);
+  Bytes respond_error(uint16_t seq, const Error& e);
+  Bytes execute(const bus::Frame& f, ByteView payload);
+  Bytes next_download_chunk(uint16_t seq);
+
+  Firmware& fw_;
+  Connection conn_;
+  bool hello_done_ = false;
+  uint16_t last_seq_ = 0;
+  uint32_t last_crc_ = 0;
+  Bytes last_response_;
+  // A command arriving in chunks.
+  std::optional<uint16_t> upload_command_;
+  Bytes upload_;
+  // A response leaving in chunks.
+  Bytes download_;
+  size_t download_pos_ = 0;
+};
+
+}  // namespace setls::chip

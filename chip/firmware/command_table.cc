@@ -1,0 +1,45 @@
+#include "chip/firmware/commands.h"
+
+namespace setls::chip {
+
+namespace {
+using bus::Command;
+
+constexpr CommandSpec kCommands[] = {
+    {Command::Hello, kAnyState, handlers::hello},
+    {Command::Info, kAnyState, handlers::info},
+    {Command::GetRandom, kAlive, handlers::get_random},
+    {Command::ReadObject, kAlive, handlers::read_object},
+    {Command::Zeroize, kAnyState, handlers::zeroize},
+    {Command::Reset, kAnyState, handlers::reset},
+    {Command::Keygen, kManufacturing, handlers::keygen},
+    {Command::Csr, kManufacturing, handlers::csr},
+    {Command::InstallCert, kManufacturing, handlers::install_cert},
+    {Command::AddRoot, kManufacturing, handlers::add_root},
+    {Command::SetAdminKey, kManufacturing, handlers::set_admin_key},
+    {Command::SetFirmwareKey, kManufacturing, handlers::set_firmware_key},
+    {Command::DeleteObject, kManufacturing, handlers::delete_object},
+    {Command::Lock, kManufacturing, handlers::lock},
+};
+}  // namespace
+
+std::span<const CommandSpec> command_table() { return kCommands; }
+
+const CommandSpec* find_command(uint16_t id) {
+  for (const auto& spec : kCommands)
+    if (static_cast<uint16_t>(spec.id) == id) return &spec;
+  return nullptr;
+}
+
+Status lifecycle_refusal(const CommandSpec& spec, bus::Lifecycle state) {
+  switch (state) {
+    case bus::Lifecycle::Terminated: return Status::Terminated;
+    case bus::Lifecycle::Operational:
+      return (spec.allowed & kManufacturing) ? Status::ManufacturingOnly : Status::Internal;
+    case bus::Lifecycle::Manufacturing:
+      return (spec.allowed & kOperational) ? Status::NotOperational : Status::Internal;
+  }
+  return Status::Internal;
+}
+
+}  // namespace setls::chip

@@ -1,0 +1,73 @@
+#include "chip/firmware/firmware.h"
+
+#include "chip/firmware/commands.h"
+
+namespace setls::chip {
+
+namespace {
+uint8_t lifecycle_bit(bus::Lifecycle l) {
+  switch (l) {
+    case bus::Lifecycle::Manufacturing: return kManufacturing;
+    case bus::Lifecycle::Operational: return kOperational;
+    case bus::Lifecycle::Terminated: return kTerminated;
+  }
+  return 0;
+}
+}  // namespace
+
+Result<std::unique_ptr<Firmware>> Firmware::start(std::unique_ptr<NvmMedium> medium, const Fuses& fuses,
+                                                  FirmwareConfig config) {
+  NvmState state;
+  auto storage = Storage::open(std::move(medium), fuses, state);
+  if (!storage) return storage.error();
+  return std::unique_ptr<Firmware>(new Firmware(std::move(*storage), std::move(state), fuses, config));
+}
+
+Result<Bytes> Firmware::execute(Connection& conn, uint16_t command, ByteView payload) {
+  const CommandSpec* spec = find_command(command);
+  if (spec == nullptr) return Status::UnknownCommand;
+  if ((spec->allowed & lifecycle_bit(state_.lifecycle)) == 0) return lifecycle_refusal(*spec, state_.lifecycle);
+  return spec->handler(*this, conn, payload);
+}
+
+void Firmware::disconnect(Connection&) {}
+
+void Firmware::power_cycle() { ram_ = VolatileState{}; }
+
+Outcome Firmware::update(const std::function<Outcome(NvmState&)>& change) {
+  NvmState next = state_.clone();
+  SETLS_TRY(change(next));
+  SETLS_TRY(storage_->commit(next));
+  state_ = std::move(next);
+  device_key_.reset();
+  return {};
+}
+
+Outcome Firmware::zeroize(bus::Lifecycle next) {
+  NvmState blank;
+  blank.lifecycle = next;
+  // Counters only move forward, even across a zeroize.
+  blank.admin_counter = state_.admin_counter;
+  blank.rollback_version = state_.rollback_version;
+  blank.time_floor = state_.time_floor;
+  blank.next_object_id = state_.next_object_id;
+  SETLS_TRY(storage_->commit(blank));
+  state_ = std::move(blank);
+  device_key_.reset();
+  power_cycle();
+  // The other bank still holds the previous image, keys included.
+  return storage_->scrub_stale_bank();
+}
+
+Result<const EcKey*> Firmware::device_key() {
+  if (!device_key_) {
+    const StoredObject* obj = state_.find_role(bus::ObjectRole::DeviceKey);
+    if (obj == nullptr) return Status::NoDeviceKey;
+    auto key = EcKey::from_private_der(obj->private_der.view());
+    if (!key) return Status::NvmTampered;
+    device_key_ = std::move(*key);
+  }
+  return &*device_key_;
+}
+
+}  // namespace setls::chip

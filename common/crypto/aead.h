@@ -1,0 +1,49 @@
+// AEAD ciphers used by TLS (AES-GCM, AES-CCM, AES-CCM-8) from libcrypto.
+// A key is set once; each seal/open takes a fresh 12-byte nonce.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "common/bytes/bytes.h"
+#include "common/result.h"
+
+typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
+
+namespace setls {
+
+enum class AeadAlg : uint8_t { Aes128Gcm = 1, Aes256Gcm, Aes128Ccm, Aes256Ccm, Aes128Ccm8 };
+
+constexpr size_t kAeadNonceSize = 12;
+size_t aead_key_size(AeadAlg alg);
+size_t aead_tag_size(AeadAlg alg);
+const char* aead_name(AeadAlg alg);
+
+class Aead {
+ public:
+  Aead() = default;
+  Aead(const Aead&) = delete;
+  Aead& operator=(const Aead&) = delete;
+  Aead(Aead&& o) noexcept;
+  Aead& operator=(Aead&& o) noexcept;
+  ~Aead();  // the context holding the key schedule is freed (and wiped) by libcrypto
+
+  Outcome init(AeadAlg alg, ByteView key);
+  bool ready() const { return ctx_ != nullptr; }
+  AeadAlg alg() const { return alg_; }
+  size_t tag_size() const { return aead_tag_size(alg_); }
+
+  // out must hold plaintext.size() + tag_size(); in-place (out == plaintext) is fine.
+  Outcome seal(ByteView nonce, ByteView aad, ByteView plaintext, std::span<uint8_t> out);
+  // out must hold ciphertext.size() - tag_size(); fails with TlsBadRecordMac.
+  Outcome open(ByteView nonce, ByteView aad, ByteView ciphertext, std::span<uint8_t> out);
+
+ private:
+  bool ccm() const;
+  void reset();
+
+  AeadAlg alg_ = AeadAlg::Aes128Gcm;
+  EVP_CIPHER_CTX* ctx_ = nullptr;
+};
+
+}  // namespace setls

@@ -1,0 +1,131 @@
+// One status space for the whole project: the chip answers every command
+// with one of these codes on the bus, and host errors use the same table, so
+// a C caller, a log line and the CLI all speak of the same thing.
+//
+// The high byte is the class; a real chip or another host implementation
+// only needs the class to tell a bus fault from a refusal (docs/bus-protocol.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace setls {
+
+enum class StatusClass : uint8_t {
+  Success = 0x00,
+  Transport = 0x01,   // the frame itself is damaged or out of order: retry is safe
+  BadParameter = 0x02,  // well-framed but malformed or unknown request
+  WrongState = 0x03,  // valid request at the wrong time (lifecycle, session order)
+  Policy = 0x04,      // refused by a security rule
+  Resource = 0x05,    // out of slots or storage
+  Internal = 0x06,    // the chip failed (crypto library, storage)
+  Tls = 0x07,         // TLS protocol errors on the host
+  Io = 0x08,          // host IO errors
+};
+
+// X(name, code, message, hint)
+#define SETLS_STATUS_LIST(X)                                                                          \
+  X(Ok, 0x0000, "ok", "")                                                                             \
+  X(Continue, 0x0001, "chunk accepted, more expected", "")                                            \
+  X(BusCrc, 0x0101, "bus frame CRC mismatch", "the frame was damaged on the bus; resend it")          \
+  X(BusFrameLength, 0x0102, "bus frame length does not match its header", "resend the frame")         \
+  X(BusFrameTooLarge, 0x0103, "bus frame payload exceeds 2048 bytes", "split the payload in chunks")  \
+  X(BusSequence, 0x0104, "bus frame has an unexpected sequence number",                               \
+    "frames must be numbered one after another; reconnect to resynchronise")                          \
+  X(BusMagic, 0x0105, "bus frame header is invalid (start byte or reserved flags)", "resend the frame")         \
+  X(BusVersion, 0x0106, "unsupported bus protocol version", "upgrade the host library or the chip")   \
+  X(BusNoHello, 0x0107, "the first command on a connection must be HELLO", "send HELLO first")        \
+  X(BusChunking, 0x0108, "chunked transfer out of order", "restart the command from its first chunk") \
+  X(BusTimeout, 0x0109, "the chip did not answer in time", "check that setls-chipd is running")       \
+  X(BusDisconnected, 0x010A, "the connection to the chip is closed",                                  \
+    "check the --chip address or SETLS_CHIP and that setls-chipd is running")                         \
+  X(BusTransferTooLarge, 0x010B, "chunked object exceeds the chip's transfer buffer",                 \
+    "objects are limited to 64 KiB")                                                                  \
+  X(BusChannelAuth, 0x010C, "secure-channel frame failed authentication; channel closed",             \
+    "reconnect and run the channel handshake again")                                                  \
+  X(BusRetriesExhausted, 0x010D, "bus faults persisted after retries", "check the bus wiring/link")   \
+  X(UnknownCommand, 0x0201, "unknown command", "check that host and chip versions match")             \
+  X(MalformedPayload, 0x0202, "malformed command payload", "the request is not encoded as specified") \
+  X(BadArgument, 0x0203, "argument out of range", "see the command's documentation")                  \
+  X(UnsupportedCurve, 0x0204, "unsupported curve", "use P-256 or P-384")                              \
+  X(BadCertificate, 0x0205, "not a valid DER X.509 certificate", "convert PEM with openssl x509 -outform der")  \
+  X(BadSubject, 0x0206, "invalid certificate subject", "give a subject like /CN=device-0001/O=Example")          \
+  X(BadPublicKey, 0x0207, "invalid public key", "give a P-256 or P-384 public key")                   \
+  X(UnknownObject, 0x0208, "no such object", "list objects with `setls chip info`")                   \
+  X(ManufacturingOnly, 0x0301, "refused: allowed only in the manufacturing state and the chip is locked", \
+    "the factory commands are closed after lock; trust anchors change only through signed admin commands (`setls admin`)")            \
+  X(Terminated, 0x0302, "refused: the chip is terminated (zeroized)", "a terminated chip cannot be reused")      \
+  X(NotOperational, 0x0303, "refused: allowed only in the operational state",                         \
+    "finish provisioning and run `setls factory lock`")                                               \
+  X(NoDeviceKey, 0x0304, "no device key", "generate one with `setls factory keygen`")                 \
+  X(DeviceKeyExists, 0x0305, "a device key already exists",                                           \
+    "the device key is generated once; zeroize the chip to start over")                               \
+  X(NotReadyToLock, 0x0306, "refused: provisioning is incomplete",                                    \
+    "lock needs a device key, its certificate, a root CA, the admin key and the firmware-signing key") \
+  X(UnknownSession, 0x0307, "no such session", "open a session first; sessions end on close or abort")           \
+  X(SessionState, 0x0308, "command out of order for this session", "the session was aborted; start a new one")  \
+  X(NoDeviceCert, 0x0309, "no device certificate", "install one with `setls factory install-cert`")   \
+  X(AlreadyExists, 0x030A, "an equal object is already stored", "nothing was changed")                \
+  X(KeyPolicy, 0x0401, "refused by the object's usage policy", "the key or certificate may not be used this way") \
+  X(CertKeyMismatch, 0x0402, "refused: the certificate is not for the device key",                    \
+    "issue the certificate from the chip's CSR (`setls factory csr`)")                                \
+  X(ExportForbidden, 0x0403, "refused: private keys never leave the chip", "use the public key instead")         \
+  X(AdminAuthRequired, 0x0404, "refused: this change needs a signed admin authorization",             \
+    "use `setls admin challenge`, `setls admin authorize` and `setls admin apply`")                   \
+  X(ChainInvalid, 0x0405, "server certificate chain rejected", "the server's chain does not lead to a stored root")      \
+  X(NameMismatch, 0x0406, "server certificate does not match the name the session was opened for",    \
+    "connect with the name in the certificate's subjectAltName")                                      \
+  X(SignatureInvalid, 0x0407, "signature verification failed", "the data or the signature was altered")           \
+  X(FinishedInvalid, 0x0408, "handshake Finished verification failed", "the handshake was tampered with")          \
+  X(WeakParameter, 0x0409, "refused: parameter is not allowed by the chip's policy",                  \
+    "only TLS 1.3/1.2 ECDHE-ECDSA with AES-GCM/CCM and P-256/P-384 are allowed")                      \
+  X(NotOffered, 0x040A, "refused: the server chose something the client did not offer", "the server is misbehaving")   \
+  X(SecureBootRequired, 0x040B, "refused: the device key may sign only after a successful secure boot",              \
+    "run `setls boot --image FILE --manifest FILE` in this power cycle")                              \
+  X(AuthorizationInvalid, 0x040C, "admin authorization rejected", "request a fresh challenge and authorize again")   \
+  X(TimeBelowFloor, 0x040D, "refused: time is earlier than the chip's time floor", "set the host clock correctly")   \
+  X(Rollback, 0x040E, "refused: firmware version is older than the anti-rollback counter", "sign a newer firmware") \
+  X(ChannelRequired, 0x040F, "refused: traffic keys are released only over the secure channel",       \
+    "pair the host and open the secure channel, or use chip record mode")                             \
+  X(Downgrade, 0x0410, "refused: downgrade sentinel in ServerHello.random", "a man in the middle forced an older TLS version") \
+  X(HandshakeIncomplete, 0x0411, "refused: the server is not authenticated yet",                      \
+    "traffic keys exist only after chain, CertificateVerify and Finished are verified")               \
+  X(SessionsFull, 0x0501, "all session slots are in use", "close a session before opening another")  \
+  X(NvmFull, 0x0502, "not enough free space in the chip's storage", "remove an object first")         \
+  X(TooManyObjects, 0x0503, "object table is full", "remove an object first")                         \
+  X(CryptoFailure, 0x0601, "cryptographic operation failed inside the chip", "report this as a bug")  \
+  X(NvmIo, 0x0602, "the chip's storage could not be written", "check the state directory")            \
+  X(NvmTampered, 0x0603, "the chip's storage failed its integrity check",                             \
+    "the NVM image was altered or belongs to another chip; the chip refuses to run on it")            \
+  X(Internal, 0x0604, "internal error", "report this as a bug")                                       \
+  X(TlsDecode, 0x0701, "malformed TLS message", "the peer sent bytes that do not parse")              \
+  X(TlsUnexpectedMessage, 0x0702, "unexpected TLS message", "the peer broke the handshake order")     \
+  X(TlsIllegalParameter, 0x0703, "illegal TLS parameter", "the peer sent a forbidden value")          \
+  X(TlsPeerAlert, 0x0704, "the peer sent a fatal alert", "see the alert description")                \
+  X(TlsRecordOverflow, 0x0705, "TLS record too large", "the peer ignored the negotiated record limit") \
+  X(TlsBadRecordMac, 0x0706, "TLS record failed authentication", "the connection was tampered with")  \
+  X(TlsProtocolVersion, 0x0707, "no acceptable TLS version", "the server does not speak TLS 1.2 or 1.3")  \
+  X(TlsHandshakeFailure, 0x0708, "TLS handshake failure", "no common parameters with the server")     \
+  X(TlsClosed, 0x0709, "the TLS connection is closed", "")                                            \
+  X(TlsMissingExtension, 0x070A, "a required TLS extension is missing", "the server is misbehaving")  \
+  X(TlsUnsupportedExtension, 0x070B, "the server sent an extension the client did not offer", "the server is misbehaving") \
+  X(IoError, 0x0801, "input/output error", "see the system error")                                    \
+  X(ConnectFailed, 0x0802, "could not connect", "check the address and that the server runs")         \
+  X(Timeout, 0x0803, "operation timed out", "the peer did not answer")
+
+enum class Status : uint16_t {
+#define SETLS_STATUS_ENUM(name, code, message, hint) name = code,
+  SETLS_STATUS_LIST(SETLS_STATUS_ENUM)
+#undef SETLS_STATUS_ENUM
+};
+
+constexpr StatusClass status_class(Status s) {
+  return static_cast<StatusClass>(static_cast<uint16_t>(s) >> 8);
+}
+// True for codes this build knows; an unknown code from the bus is a transport fault.
+bool status_known(uint16_t code);
+const char* status_name(Status s);     // "ManufacturingOnly"
+const char* status_message(Status s);  // what happened
+const char* status_hint(Status s);     // what to do next
+
+}  // namespace setls

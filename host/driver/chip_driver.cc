@@ -1,0 +1,184 @@
+#include "host/driver/chip_driver.h"
+
+#include "common/bus/frame.h"
+#include "common/bytes/reader.h"
+#include "host/driver/unix_transport.h"
+
+namespace setls::host {
+
+namespace {
+
+// Faults that mean "the frame was damaged on the way": safe to send again,
+// because the chip either never executed it or answers from its cache.
+bool damaged_in_transit(Status s) {
+  return s == Status::BusCrc || s == Status::BusFrameLength || s == Status::BusMagic ||
+         s == Status::BusFrameTooLarge;
+}
+
+uint32_t read_detail(ByteView payload) {
+  Reader r(payload);
+  uint32_t detail = 0;
+  return r.u32(detail) ? detail : 0;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ChipDriver>> ChipDriver::open(std::unique_ptr<bus::Transport> link) {
+  std::unique_ptr<ChipDriver> driver(new ChipDriver(std::move(link)));
+  SETLS_TRY(driver->say_hello());
+  return driver;
+}
+
+Result<std::unique_ptr<ChipDriver>> ChipDriver::connect(std::string_view address,
+                                                        std::chrono::milliseconds timeout) {
+  std::string path(address);
+  if (path.rfind("unix:", 0) == 0) path = path.substr(5);
+  if (path.empty()) return Status::BadArgument;
+  auto link = UnixTransport::connect(path, timeout);
+  if (!link) return link.error();
+  return open(std::move(*link));
+}
+
+Outcome ChipDriver::say_hello() {
+  auto answer = call(bus::Command::Hello, bus::encode(bus::HelloRequest{}));
+  if (!answer) return answer.error();
+  if (!bus::decode(*answer, hello_)) return Status::MalformedPayload;
+  if (hello_.version != bus::kProtocolVersion) return Status::BusVersion;
+  return {};
+}
+
+Result<ChipDriver::Answer> ChipDriver::exchange(uint16_t code, uint8_t flags, ByteView payload) {
+  bus::Frame f;
+  f.marker = bus::kCommandMarker;
+  f.flags = flags;
+  f.seq = ++seq_;
+  f.code = code;
+  f.payload = payload;
+  Bytes frame = bus::encode_frame(f);
+  if (frame.empty()) return Status::BusFrameTooLarge;
+
+  for (int attempt = 0; attempt <= kMaxRetransmissions; ++attempt) {
+    if (attempt > 0) ++stats_.retransmissions;
+    ++stats_.round_trips;
+    stats_.bytes_sent += frame.size();
+    auto raw = link_->exchange(frame);
+    if (!raw) {
+      if (raw.error().status == Status::BusTimeout) continue;  // lost one way or the other
+      return raw.error();
+    }
+    stats_.bytes_received += raw->size();
+    auto answer = bus::decode_frame(*raw, bus::kResponseMarker);
+    if (!answer || answer->seq != f.seq || !status_known(answer->code)) continue;
+    auto status = static_cast<Status>(answer->code);
+    if (damaged_in_transit(status)) continue;
+    if (status != Status::Ok && status != Status::Continue)
+      return Error{status, read_detail(answer->payload)};
+    return Answer{status, answer->flags, Bytes(answer->payload.begin(), answer->payload.end())};
+  }
+  return Status::BusRetriesExhausted;
+}
+
+Result<Bytes> ChipDriver::call(bus::Command command, ByteView payload) {
+  auto code = static_cast<uint16_t>(command);
+  if (payload.size() > bus::kMaxTransfer) return Status::BusTransferTooLarge;
+  // Every chunk but the last carries MORE and is acknowledged with Continue.
+  size_t offset = 0;
+  Result<Answer> answer = Status::Internal;
+  do {
+    size_t n = std::min(bus::kMaxPayload, payload.size() - offset);
+    bool last = offset + n == payload.size();
+    answer = exchange(code, last ? 0 : bus::kFlagMore, payload.subspan(offset, n));
+    if (!answer) return answer.error();
+    if (!last && answer->status != Status::Continue) return Status::BusChunking;
+    offset += n;
+  } while (offset < payload.size());
+  if (answer->status != Status::Ok) return Status::BusChunking;
+
+  Bytes result = std::move(answer->payload);
+  uint8_t flags = answer->flags;
+  while ((flags & bus::kFlagMore) != 0) {
+    if (result.size() > bus::kMaxTransfer) return Status::BusTransferTooLarge;
+    auto more = exchange(static_cast<uint16_t>(bus::Command::ReadMore), 0, {});
+    if (!more) return more.error();
+    result.insert(result.end(), more->payload.begin(), more->payload.end());
+    flags = more->flags;
+  }
+  return result;
+}
+
+Result<bus::ChipInfo> ChipDriver::info() {
+  auto payload = call(bus::Command::Info);
+  if (!payload) return payload.error();
+  bus::ChipInfo info;
+  if (!bus::decode(*payload, info)) return Status::MalformedPayload;
+  return info;
+}
+
+Result<Bytes> ChipDriver::random(uint16_t n) { return call(bus::Command::GetRandom, bus::encode_u16(n)); }
+
+Result<bus::ReadObjectResponse> ChipDriver::read_object(uint16_t id) {
+  auto payload = call(bus::Command::ReadObject, bus::encode_u16(id));
+  if (!payload) return payload.error();
+  bus::ReadObjectResponse rsp;
+  if (!bus::decode(*payload, rsp)) return Status::MalformedPayload;
+  return rsp;
+}
+
+static Result<bus::Lifecycle> lifecycle_answer(const Result<Bytes>& payload) {
+  if (!payload) return payload.error();
+  uint8_t v = 0;
+  if (!bus::parse_u8(*payload, v) || v < 1 || v > 3) return Status::MalformedPayload;
+  return static_cast<bus::Lifecycle>(v);
+}
+
+Result<bus::Lifecycle> ChipDriver::zeroize() { return lifecycle_answer(call(bus::Command::Zeroize)); }
+
+Outcome ChipDriver::reset() {
+  auto payload = call(bus::Command::Reset);
+  if (!payload) return payload.error();
+  return {};
+}
+
+Result<bus::KeygenResponse> ChipDriver::keygen(Curve curve) {
+  auto payload = call(bus::Command::Keygen, bus::encode_u8(static_cast<uint8_t>(curve)));
+  if (!payload) return payload.error();
+  bus::KeygenResponse rsp;
+  if (!bus::decode(*payload, rsp)) return Status::MalformedPayload;
+  return rsp;
+}
+
+Result<Bytes> ChipDriver::csr(ByteView subject_der) { return call(bus::Command::Csr, bus::encode_vec16(subject_der)); }
+
+Result<uint16_t> ChipDriver::call_returning_id(bus::Command command, ByteView payload) {
+  auto answer = call(command, payload);
+  if (!answer) return answer.error();
+  uint16_t id = 0;
+  if (!bus::parse_u16(*answer, id)) return Status::MalformedPayload;
+  return id;
+}
+
+Result<uint16_t> ChipDriver::install_cert(bus::ObjectRole role, ByteView der) {
+  return call_returning_id(bus::Command::InstallCert, bus::encode_role_and_der(role, der));
+}
+
+Result<uint16_t> ChipDriver::add_root(ByteView der) {
+  return call_returning_id(bus::Command::AddRoot, bus::encode_vec16(der));
+}
+
+Result<uint16_t> ChipDriver::set_admin_key(ByteView spki) {
+  return call_returning_id(bus::Command::SetAdminKey, bus::encode_vec16(spki));
+}
+
+Result<uint16_t> ChipDriver::set_firmware_key(ByteView spki) {
+  return call_returning_id(bus::Command::SetFirmwareKey, bus::encode_vec16(spki));
+}
+
+Outcome ChipDriver::delete_object(uint16_t id) {
+  auto answer = call(bus::Command::DeleteObject, bus::encode_u16(id));
+  if (!answer) return answer.error();
+  return {};
+}
+
+Result<bus::Lifecycle> ChipDriver::lock() { return lifecycle_answer(call(bus::Command::Lock)); }
+
+}  // namespace setls::host

@@ -1,0 +1,78 @@
+// The one host-side class that talks to a chip. It numbers frames, splits
+// large commands into chunks and collects chunked answers, retransmits after
+// bus faults (the chip answers a repeated frame from its cache, so nothing
+// runs twice), and turns the chip's status into an Error. Everything else on
+// the host — the CLI, the TLS client — goes through it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/bus/command.h"
+#include "common/bus/messages.h"
+#include "common/bus/transport.h"
+#include "common/crypto/ec.h"
+
+namespace setls::host {
+
+struct BusStats {
+  uint64_t round_trips = 0;  // frames sent (each answered by one frame)
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  uint64_t retransmissions = 0;
+};
+
+class ChipDriver {
+ public:
+  static constexpr int kMaxRetransmissions = 3;
+
+  // Takes a link and says HELLO on it.
+  static Result<std::unique_ptr<ChipDriver>> open(std::unique_ptr<bus::Transport> link);
+  // "unix:/run/setls/chip.sock" (or a bare path).
+  static Result<std::unique_ptr<ChipDriver>> connect(std::string_view address,
+                                                     std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+  // Runs one command; large payloads and answers are chunked transparently.
+  Result<Bytes> call(bus::Command command, ByteView payload = {});
+
+  const bus::HelloResponse& hello() const { return hello_; }
+  const BusStats& stats() const { return stats_; }
+  void reset_stats() { stats_ = {}; }
+
+  // Typed commands.
+  Result<bus::ChipInfo> info();
+  Result<Bytes> random(uint16_t n);
+  Result<bus::ReadObjectResponse> read_object(uint16_t id);
+  Result<bus::Lifecycle> zeroize();
+  Outcome reset();
+  Result<bus::KeygenResponse> keygen(Curve curve);
+  Result<Bytes> csr(ByteView subject_der);
+  Result<uint16_t> install_cert(bus::ObjectRole role, ByteView der);
+  Result<uint16_t> add_root(ByteView der);
+  Result<uint16_t> set_admin_key(ByteView spki);
+  Result<uint16_t> set_firmware_key(ByteView spki);
+  Outcome delete_object(uint16_t id);
+  Result<bus::Lifecycle> lock();
+
+ private:
+  explicit ChipDriver(std::unique_ptr<bus::Transport> link) : link_(std::move(link)) {}
+  Outcome say_hello();
+  struct Answer {
+    Status status = Status::Ok;  // Ok or Continue; refusals come back as an Error
+    uint8_t flags = 0;
+    Bytes payload;
+  };
+  // Sends one frame and returns the decoded answer, retransmitting after faults.
+  Result<Answer> exchange(uint16_t code, uint8_t flags, ByteView payload);
+  Result<uint16_t> call_returning_id(bus::Command command, ByteView payload);
+
+  std::unique_ptr<bus::Transport> link_;
+  uint16_t seq_ = 0;
+  bus::HelloResponse hello_;
+  BusStats stats_;
+};
+
+}  // namespace setls::host
