@@ -1,0 +1,129 @@
+#include "common/tls/record_protection.h"
+
+#include "common/bytes/reader.h"
+#include "common/bytes/writer.h"
+
+namespace setls::tls {
+
+namespace {
+constexpr size_t kHeader = 5;
+constexpr size_t kMaxPlaintext = 16384;
+constexpr size_t kExplicitNonce = 8;  // TLS 1.2 AEAD: the sequence number, sent
+}  // namespace
+
+uint64_t aead_record_limit(AeadAlg aead) {
+  switch (aead) {
+    case AeadAlg::Aes128Gcm:
+    case AeadAlg::Aes256Gcm: return (1ull << 24) - (1ull << 16);  // 2^24.5 allowed
+    case AeadAlg::Aes128Ccm:
+    case AeadAlg::Aes256Ccm: return (1ull << 23) - (1ull << 16);  // 2^23.5 allowed
+    case AeadAlg::Aes128Ccm8: return (1ull << 20);                // CCM-8's 64-bit tag
+  }
+  return 0;
+}
+
+Outcome RecordProtection::init(uint16_t version, const SuiteInfo& suite, ByteView key, ByteView iv,
+                               uint64_t sequence) {
+  if (version != suite.version || iv.size() != suite.iv_size) return Status::BadArgument;
+  SETLS_TRY(aead_.init(suite.aead, key));
+  iv_.assign(iv);
+  version_ = version;
+  sequence_ = sequence;
+  limit_ = aead_record_limit(suite.aead);
+  return {};
+}
+
+size_t RecordProtection::overhead() const {
+  return kHeader + aead_.tag_size() + (version_ == kTls13 ? 1 : kExplicitNonce);
+}
+
+void RecordProtection::nonce(uint8_t out[kAeadNonceSize], ByteView explicit_part) const {
+  ByteView iv = iv_.view();
+  if (version_ == kTls13) {
+    // The static IV XOR the 64-bit sequence number, left-padded to 12 bytes.
+    for (size_t i = 0; i < kAeadNonceSize; ++i) out[i] = iv[i];
+    for (size_t i = 0; i < 8; ++i) out[kAeadNonceSize - 1 - i] ^= static_cast<uint8_t>(sequence_ >> (8 * i));
+  } else {
+    // salt(4) ‖ explicit nonce(8).
+    for (size_t i = 0; i < 4; ++i) out[i] = iv[i];
+    for (size_t i = 0; i < kExplicitNonce; ++i) out[4 + i] = explicit_part[i];
+  }
+}
+
+Outcome RecordProtection::seal(ContentType type, ByteView plaintext, Bytes& out) {
+  if (!ready() || plaintext.size() > kMaxPlaintext) return Status::BadArgument;
+  if (remaining() == 0) return Status::TlsRecordOverflow;  // the key is worn out
+  size_t tag = aead_.tag_size();
+  size_t start = out.size();
+  uint8_t n[kAeadNonceSize];
+  Writer w(out);
+  if (version_ == kTls13) {
+    // TLSInnerPlaintext = content ‖ type; the outer type is always application_data.
+    size_t body = plaintext.size() + 1 + tag;
+    w.u8(static_cast<uint8_t>(ContentType::ApplicationData)).u16(kTls12).u16(static_cast<uint16_t>(body));
+    w.bytes(plaintext).u8(static_cast<uint8_t>(type)).zeros(tag);
+    if (!w.ok()) return Status::Internal;
+    nonce(n, {});
+    std::span<uint8_t> inner(out.data() + start + kHeader, plaintext.size() + 1);
+    ByteView aad(out.data() + start, kHeader);
+    SETLS_TRY(aead_.seal(n, aad, inner, std::span<uint8_t>(out.data() + start + kHeader, body)));
+  } else {
+    size_t body = kExplicitNonce + plaintext.size() + tag;
+    w.u8(static_cast<uint8_t>(type)).u16(kTls12).u16(static_cast<uint16_t>(body));
+    w.u64(sequence_).bytes(plaintext).zeros(tag);
+    if (!w.ok()) return Status::Internal;
+    uint8_t* explicit_nonce = out.data() + start + kHeader;
+    nonce(n, ByteView(explicit_nonce, kExplicitNonce));
+    // additional_data = seq_num ‖ type ‖ version ‖ plaintext length.
+    Bytes aad;
+    Writer(aad).u64(sequence_).u8(static_cast<uint8_t>(type)).u16(kTls12).u16(static_cast<uint16_t>(plaintext.size()));
+    std::span<uint8_t> data(explicit_nonce + kExplicitNonce, plaintext.size() + tag);
+    SETLS_TRY(aead_.seal(n, aad, data.first(plaintext.size()), data));
+  }
+  ++sequence_;
+  return {};
+}
+
+Result<OpenedRecord> RecordProtection::open(std::span<uint8_t> record) {
+  if (!ready()) return Status::BadArgument;
+  Reader r(record);
+  uint8_t outer_type = 0;
+  uint16_t version = 0, length = 0;
+  if (!r.u8(outer_type) || !r.u16(version) || !r.u16(length) || length != r.remaining())
+    return Status::TlsDecode;
+  size_t tag = aead_.tag_size();
+  uint8_t n[kAeadNonceSize];
+  std::span<uint8_t> body = record.subspan(kHeader);
+  OpenedRecord opened;
+  if (version_ == kTls13) {
+    if (outer_type != static_cast<uint8_t>(ContentType::ApplicationData)) return Status::TlsUnexpectedMessage;
+    if (length > kMaxPlaintext + 256) return Status::TlsRecordOverflow;
+    if (length < tag + 1) return Status::TlsBadRecordMac;
+    nonce(n, {});
+    std::span<uint8_t> plain = body.first(length - tag);
+    SETLS_TRY(aead_.open(n, ByteView(record.data(), kHeader), body, plain));
+    // Strip the zero padding; the last non-zero byte is the real content type.
+    size_t end = plain.size();
+    while (end > 0 && plain[end - 1] == 0) --end;
+    if (end == 0) return Status::TlsUnexpectedMessage;
+    opened.type = static_cast<ContentType>(plain[end - 1]);
+    opened.plaintext = ByteView(plain.data(), end - 1);
+    if (opened.plaintext.size() > kMaxPlaintext) return Status::TlsRecordOverflow;
+  } else {
+    if (length > kMaxPlaintext + 2048) return Status::TlsRecordOverflow;
+    if (length < kExplicitNonce + tag) return Status::TlsBadRecordMac;
+    size_t plain_len = length - kExplicitNonce - tag;
+    nonce(n, ByteView(body.data(), kExplicitNonce));
+    Bytes aad;
+    Writer(aad).u64(sequence_).u8(outer_type).u16(kTls12).u16(static_cast<uint16_t>(plain_len));
+    std::span<uint8_t> data = body.subspan(kExplicitNonce);
+    SETLS_TRY(aead_.open(n, aad, data, data.first(plain_len)));
+    opened.type = static_cast<ContentType>(outer_type);
+    opened.plaintext = ByteView(data.data(), plain_len);
+    if (plain_len > kMaxPlaintext) return Status::TlsRecordOverflow;
+  }
+  ++sequence_;
+  return opened;
+}
+
+}  // namespace setls::tls

@@ -1,0 +1,55 @@
+// One direction of protected TLS records (RFC 8446 §5.2-5.5, RFC 5288/6655
+// for TLS 1.2 AEAD): the AEAD key, the per-record nonce, the sequence number
+// and the AEAD usage limit. Used by the host record layer (host record mode)
+// and by the chip's record engine (chip record mode) alike.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "common/crypto/aead.h"
+#include "common/result.h"
+#include "common/secure/secret.h"
+#include "common/tls/cipher_suite.h"
+
+namespace setls::tls {
+
+// Records a key may protect before it must be replaced (RFC 8446 §5.5 for
+// GCM; RFC 9147 §4.5.3 / draft-irtf-cfrg-aead-limits for CCM and CCM-8),
+// with a margin so that a KeyUpdate goes out first.
+uint64_t aead_record_limit(AeadAlg aead);
+
+struct OpenedRecord {
+  ContentType type = ContentType::Invalid;
+  ByteView plaintext;  // points into the record buffer passed to open()
+};
+
+class RecordProtection {
+ public:
+  // `iv` is the 12-byte static IV (TLS 1.3) or the 4-byte implicit salt (TLS 1.2).
+  Outcome init(uint16_t version, const SuiteInfo& suite, ByteView key, ByteView iv, uint64_t sequence = 0);
+  bool ready() const { return aead_.ready(); }
+
+  // Appends one protected record (header included) carrying `plaintext`
+  // (≤ 16384 bytes) of content `type`.
+  Outcome seal(ContentType type, ByteView plaintext, Bytes& out);
+  // Opens one whole record (5-byte header + body) in place.
+  Result<OpenedRecord> open(std::span<uint8_t> record);
+
+  uint64_t sequence() const { return sequence_; }
+  // Records this key may still protect before it must be updated.
+  uint64_t remaining() const { return limit_ > sequence_ ? limit_ - sequence_ : 0; }
+  uint16_t version() const { return version_; }
+  size_t overhead() const;  // bytes a record adds beyond its plaintext (header included)
+
+ private:
+  void nonce(uint8_t out[kAeadNonceSize], ByteView explicit_part) const;
+
+  Aead aead_;
+  Secret iv_;
+  uint16_t version_ = 0;
+  uint64_t sequence_ = 0;
+  uint64_t limit_ = 0;
+};
+
+}  // namespace setls::tls
