@@ -66,9 +66,13 @@ using Outcome = Result<void>;
 
 }  // namespace setls
 
-// Propagate an error from an expression yielding a Result.
-#define SETLS_TRY(expr)                                     \
-  do {                                                      \
-    auto&& setls_try_result_ = (expr);                      \
-    if (!setls_try_result_.ok()) return setls_try_result_.error(); \
+// Propagate an error from an expression yielding a Result. The variable
+// name is unique per use so that nested uses (inside lambdas) do not shadow.
+#define SETLS_TRY_CAT2(a, b) a##b
+#define SETLS_TRY_CAT(a, b) SETLS_TRY_CAT2(a, b)
+#define SETLS_TRY(expr) SETLS_TRY_IMPL(expr, SETLS_TRY_CAT(setls_try_result_, __COUNTER__))
+#define SETLS_TRY_IMPL(expr, var)          \
+  do {                                     \
+    auto&& var = (expr);                   \
+    if (!var.ok()) return var.error();     \
   } while (0)

@@ -64,6 +64,7 @@ enum class StatusClass : uint8_t {
     "lock needs a device key, its certificate, a root CA, the admin key and the firmware-signing key") \
   X(UnknownSession, 0x0307, "no such session", "open a session first; sessions end on close or abort")           \
   X(SessionState, 0x0308, "command out of order for this session", "the session was aborted; start a new one")  \
+  X(NoBootInProgress, 0x030B, "no secure boot in progress", "start with the manifest (BootBegin)")    \
   X(NoDeviceCert, 0x0309, "no device certificate", "install one with `setls factory install-cert`")   \
   X(AlreadyExists, 0x030A, "an equal object is already stored", "nothing was changed")                \
   X(KeyPolicy, 0x0401, "refused by the object's usage policy", "the key or certificate may not be used this way") \
@@ -90,6 +91,19 @@ enum class StatusClass : uint8_t {
   X(Downgrade, 0x0410, "refused: downgrade sentinel in ServerHello.random", "a man in the middle forced an older TLS version") \
   X(HandshakeIncomplete, 0x0411, "refused: the server is not authenticated yet",                      \
     "traffic keys exist only after chain, CertificateVerify and Finished are verified")               \
+  X(AdminWrongChip, 0x0412, "admin authorization rejected: it was made for another chip",             \
+    "run `setls admin challenge` on this chip and authorize that challenge")                           \
+  X(AdminStaleNonce, 0x0413, "admin authorization rejected: its nonce is not the chip's current challenge", \
+    "a challenge is single-use and lost on reset; request a fresh one and authorize again")            \
+  X(AdminReplay, 0x0414, "admin authorization rejected: its counter is not the chip's admin counter (replay)", \
+    "request a fresh challenge and authorize again")                                                  \
+  X(AdminBadSignature, 0x0415, "admin authorization rejected: the signature does not verify with the admin key", \
+    "sign with the chip's current admin key; any altered byte also fails here")                        \
+  X(ManifestInvalid, 0x0416, "firmware manifest rejected: not signed by the firmware-signing key",     \
+    "sign the image with `setls firmware sign` and the right key")                                    \
+  X(ImageMismatch, 0x0417, "secure boot failed: the image does not match its manifest",               \
+    "the image was modified after signing, or the wrong image was given")                             \
+  X(BootAlreadyRecorded, 0x0418, "secure boot already ran in this power cycle", "reset the chip (power cycle) to boot again") \
   X(SessionsFull, 0x0501, "all session slots are in use", "close a session before opening another")  \
   X(NvmFull, 0x0502, "not enough free space in the chip's storage", "remove an object first")         \
   X(TooManyObjects, 0x0503, "object table is full", "remove an object first")                         \

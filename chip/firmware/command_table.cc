@@ -20,6 +20,12 @@ constexpr CommandSpec kCommands[] = {
     {Command::SetFirmwareKey, kManufacturing, handlers::set_firmware_key},
     {Command::DeleteObject, kManufacturing, handlers::delete_object},
     {Command::Lock, kManufacturing, handlers::lock},
+    {Command::AdminChallenge, kAlive, handlers::admin_challenge},
+    {Command::AdminApply, kAlive, handlers::admin_apply},
+    {Command::BootBegin, kOperational, handlers::boot_begin},
+    {Command::BootData, kOperational, handlers::boot_data},
+    {Command::BootFinish, kOperational, handlers::boot_finish},
+    {Command::Attest, kAlive, handlers::attest},
 };
 }  // namespace
 

@@ -47,6 +47,12 @@ Result<Bytes> set_admin_key(Firmware&, Connection&, ByteView);
 Result<Bytes> set_firmware_key(Firmware&, Connection&, ByteView);
 Result<Bytes> delete_object(Firmware&, Connection&, ByteView);
 Result<Bytes> lock(Firmware&, Connection&, ByteView);
+Result<Bytes> admin_challenge(Firmware&, Connection&, ByteView);
+Result<Bytes> admin_apply(Firmware&, Connection&, ByteView);
+Result<Bytes> boot_begin(Firmware&, Connection&, ByteView);
+Result<Bytes> boot_data(Firmware&, Connection&, ByteView);
+Result<Bytes> boot_finish(Firmware&, Connection&, ByteView);
+Result<Bytes> attest(Firmware&, Connection&, ByteView);
 }  // namespace handlers
 
 }  // namespace setls::chip

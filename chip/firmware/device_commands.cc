@@ -52,7 +52,7 @@ Result<Bytes> info(Firmware& fw, Connection&, ByteView payload) {
   info.firmware_version = Firmware::kFirmwareVersion;
   info.nvm_capacity = static_cast<uint32_t>(fw.storage().capacity());
   info.nvm_used = static_cast<uint32_t>(fw.storage().used());
-  info.time_floor = s.time_floor;
+  info.time_floor = fw.time_floor();
   info.admin_counter = s.admin_counter;
   info.rollback_version = s.rollback_version;
   info.boot_state = fw.ram().boot_state;

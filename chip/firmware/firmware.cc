@@ -2,6 +2,8 @@
 
 #include "chip/firmware/commands.h"
 
+#include <algorithm>
+
 namespace setls::chip {
 
 namespace {
@@ -57,6 +59,18 @@ Outcome Firmware::zeroize(bus::Lifecycle next) {
   power_cycle();
   // The other bank still holds the previous image, keys included.
   return storage_->scrub_stale_bank();
+}
+
+const uint64_t Firmware::kBuildTime = SETLS_BUILD_TIME;
+
+uint64_t Firmware::time_floor() const { return std::max<uint64_t>(kBuildTime, state_.time_floor); }
+
+Outcome Firmware::raise_time_floor(uint64_t t) {
+  if (t <= time_floor()) return {};
+  return update([t](NvmState& s) -> Outcome {
+    s.time_floor = t;
+    return {};
+  });
 }
 
 Result<const EcKey*> Firmware::device_key() {

@@ -15,7 +15,10 @@
 #include "chip/nvm/storage.h"
 #include "common/bus/messages.h"
 #include "common/crypto/ec.h"
+#include "common/crypto/hash.h"
 #include "common/result.h"
+#include "common/signed/authorization.h"
+#include "common/signed/manifest.h"
 
 namespace setls::chip {
 
@@ -28,16 +31,27 @@ struct FirmwareConfig {
   size_t session_slots = 4;
 };
 
+// A secure boot between BootBegin and BootFinish.
+struct BootInProgress {
+  firmware::Manifest manifest;
+  Hash image_hash{HashAlg::Sha256};
+  uint64_t received = 0;
+};
+
 // What the firmware keeps in RAM: lost on power cycle.
 struct VolatileState {
   bus::BootState boot_state = bus::BootState::NotBooted;
   uint32_t booted_version = 0;
   std::array<uint8_t, 32> booted_digest{};
+  std::optional<BootInProgress> boot;
+  // The outstanding admin challenge: single use, gone on reset.
+  std::optional<admin::Nonce> admin_nonce;
 };
 
 class Firmware {
  public:
   static constexpr uint32_t kFirmwareVersion = 0x00010000;  // 1.0.0
+  static const uint64_t kBuildTime;  // UNIX seconds, the first time floor
 
   static Result<std::unique_ptr<Firmware>> start(std::unique_ptr<NvmMedium> medium, const Fuses& fuses,
                                                  FirmwareConfig config = {});
@@ -62,6 +76,11 @@ class Firmware {
   Outcome zeroize(bus::Lifecycle next);
   // The device key, loaded from NVM once and cached.
   Result<const EcKey*> device_key();
+  // The earliest time the chip accepts: its build time, the admin-signed
+  // floor, or the newest notBefore it verified, whichever is latest.
+  uint64_t time_floor() const;
+  // Raises the persistent floor (no write when `t` is not above it).
+  Outcome raise_time_floor(uint64_t t);
 
  private:
   Firmware(std::unique_ptr<Storage> storage, NvmState state, const Fuses& fuses, FirmwareConfig config)

@@ -182,3 +182,50 @@ Outcome ChipDriver::delete_object(uint16_t id) {
 Result<bus::Lifecycle> ChipDriver::lock() { return lifecycle_answer(call(bus::Command::Lock)); }
 
 }  // namespace setls::host
+
+namespace setls::host {
+
+Result<admin::Challenge> ChipDriver::admin_challenge() {
+  auto payload = call(bus::Command::AdminChallenge);
+  if (!payload) return payload.error();
+  admin::Challenge c;
+  if (!bus::decode(*payload, c)) return Status::MalformedPayload;
+  return c;
+}
+
+Result<ChipDriver::AdminApplied> ChipDriver::admin_apply(ByteView blob) {
+  auto payload = call(bus::Command::AdminApply, blob);
+  if (!payload) return payload.error();
+  Reader r(*payload);
+  AdminApplied out;
+  uint8_t lifecycle = 0;
+  if (!r.u32(out.admin_counter) || !r.u8(lifecycle) || lifecycle < 1 || lifecycle > 3 || !r.expect_end())
+    return Status::MalformedPayload;
+  out.lifecycle = static_cast<bus::Lifecycle>(lifecycle);
+  return out;
+}
+
+Result<uint32_t> ChipDriver::secure_boot(ByteView manifest, ByteView image) {
+  auto begun = call(bus::Command::BootBegin, manifest);
+  if (!begun) return begun.error();
+  // 16 KiB per command: a few bus chunks each, and a bounded chip buffer.
+  constexpr size_t kPiece = 16 * 1024;
+  for (size_t at = 0; at < image.size(); at += kPiece) {
+    auto sent = call(bus::Command::BootData, image.subspan(at, std::min(kPiece, image.size() - at)));
+    if (!sent) return sent.error();
+  }
+  auto done = call(bus::Command::BootFinish);
+  if (!done) return done.error();
+  Reader r(*done);
+  uint32_t version = 0;
+  if (!r.u32(version) || !r.expect_end()) return Status::MalformedPayload;
+  return version;
+}
+
+Result<Bytes> ChipDriver::attest(ByteView nonce) {
+  Bytes payload;
+  Writer(payload).vec8(nonce);
+  return call(bus::Command::Attest, payload);
+}
+
+}  // namespace setls::host

@@ -15,6 +15,7 @@
 #include "common/bus/messages.h"
 #include "common/bus/transport.h"
 #include "common/crypto/ec.h"
+#include "common/signed/authorization.h"
 
 namespace setls::host {
 
@@ -56,6 +57,17 @@ class ChipDriver {
   Result<uint16_t> set_firmware_key(ByteView spki);
   Outcome delete_object(uint16_t id);
   Result<bus::Lifecycle> lock();
+
+  // Lifecycle in the field.
+  Result<admin::Challenge> admin_challenge();
+  struct AdminApplied {
+    uint32_t admin_counter = 0;
+    bus::Lifecycle lifecycle = bus::Lifecycle::Operational;
+  };
+  Result<AdminApplied> admin_apply(ByteView blob);
+  // Streams `image` in chunks after the manifest; returns the booted version.
+  Result<uint32_t> secure_boot(ByteView manifest, ByteView image);
+  Result<Bytes> attest(ByteView nonce);
 
  private:
   explicit ChipDriver(std::unique_ptr<bus::Transport> link) : link_(std::move(link)) {}

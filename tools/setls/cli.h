@@ -45,5 +45,8 @@ void add_chip_option(CLI::App* sub, Context& ctx);
 // Registration of each command group.
 void add_chip_commands(CLI::App& app, Context& ctx);
 void add_factory_commands(CLI::App& app, Context& ctx);
+void add_admin_commands(CLI::App& app, Context& ctx);
+void add_boot_commands(CLI::App& app, Context& ctx);
+void add_attest_commands(CLI::App& app, Context& ctx);
 
 }  // namespace setls::cli

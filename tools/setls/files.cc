@@ -1,10 +1,13 @@
 #include "tools/setls/files.h"
 
+#include "common/secure/secret.h"
+
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <ctime>
 #include <fstream>
 #include <iterator>
 
@@ -81,6 +84,28 @@ Result<Bytes> read_public_key(const std::string& path) {
   EVP_PKEY_free(key);
   if (out.empty()) return Status::BadPublicKey;
   return out;
+}
+
+Result<EcKey> read_private_key(const std::string& path) {
+  auto data = read_file(path);
+  if (!data) return data.error();
+  BIO* bio = BIO_new_mem_buf(data->data(), static_cast<int>(data->size()));
+  EVP_PKEY* pkey = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  ERR_clear_error();
+  wipe(data->data(), data->size());
+  if (pkey == nullptr) return Status::BadArgument;
+  EcKey key(pkey);
+  if (!key.valid() || !EcKey::from_pkey(pkey)) return Status::UnsupportedCurve;
+  return key;
+}
+
+Result<uint64_t> parse_time(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return std::stoull(text);
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (end == nullptr || *end != '\0') return Status::BadArgument;
+  return static_cast<uint64_t>(timegm(&tm));
 }
 
 Result<Bytes> subject_to_der(const std::string& subject) {

@@ -9,6 +9,9 @@ int main(int argc, char** argv) {
   setls::cli::Context ctx;
   setls::cli::add_chip_commands(app, ctx);
   setls::cli::add_factory_commands(app, ctx);
+  setls::cli::add_admin_commands(app, ctx);
+  setls::cli::add_boot_commands(app, ctx);
+  setls::cli::add_attest_commands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
