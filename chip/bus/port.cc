@@ -40,8 +40,22 @@ Bytes BusPort::respond(uint16_t seq, Status status, uint8_t flags, ByteView payl
   f.flags = flags;
   f.seq = seq;
   f.code = static_cast<uint16_t>(status);
+  if (secure_request_ && conn_.secure()) {
+    auto sealed = conn_.channel->seal(f, payload);
+    if (sealed) return std::move(*sealed);
+    return fail_channel(seq);
+  }
   f.payload = payload;
   return bus::encode_frame(f);
+}
+
+Bytes BusPort::fail_channel(uint16_t seq) {
+  dead_ = true;
+  secure_request_ = false;
+  conn_.channel.reset();
+  conn_.pending_channel.reset();
+  fw_.disconnect(conn_);  // sessions this link owned die with it
+  return respond_error(seq, Error{Status::BusChannelAuth, 0});
 }
 
 Bytes BusPort::respond_error(uint16_t seq, const Error& e) {
@@ -51,6 +65,7 @@ Bytes BusPort::respond_error(uint16_t seq, const Error& e) {
 }
 
 Bytes BusPort::handle(ByteView raw) {
+  secure_request_ = false;
   auto decoded = bus::decode_frame(raw, bus::kCommandMarker);
   if (!decoded) {
     // Damaged frames are answered but never acted on, and never cached.
@@ -59,6 +74,7 @@ Bytes BusPort::handle(ByteView raw) {
     return out;
   }
   const bus::Frame& f = *decoded;
+  if (dead_) return respond_error(f.seq, Error{Status::BusChannelAuth, 0});
   uint32_t crc = frame_crc(raw);
 
   // A retransmission of the last frame (its answer was lost): replay the
@@ -66,6 +82,21 @@ Bytes BusPort::handle(ByteView raw) {
   if (hello_done_ && f.seq == last_seq_ && crc == last_crc_ && !last_response_.empty()) {
     if (on_trace) on_trace({conn_.id, f.seq, f.code, raw.size(), Status::Ok, last_response_.size(), true});
     return last_response_;
+  }
+
+  // Over an open channel every frame must authenticate; the first one that
+  // does not closes the link.
+  Bytes opened;
+  ByteView payload = f.payload;
+  if (conn_.secure()) {
+    if ((f.flags & bus::kFlagSecure) == 0) return fail_channel(f.seq);
+    auto plain = conn_.channel->open(f);
+    if (!plain) return fail_channel(f.seq);
+    opened = std::move(*plain);
+    payload = opened;
+    secure_request_ = true;
+  } else if ((f.flags & bus::kFlagSecure) != 0) {
+    return respond_error(f.seq, Error{Status::BusChannelAuth, 0});
   }
 
   bool is_hello = f.code == static_cast<uint16_t>(bus::Command::Hello);
@@ -83,25 +114,26 @@ Bytes BusPort::handle(ByteView raw) {
   if (is_hello) {
     // HELLO (re)starts the link: any sequence number, nothing half-done kept.
     upload_command_.reset();
-    upload_.clear();
-    download_.clear();
+    wipe(upload_);
+    wipe(download_);
   }
+  bool more = (f.flags & bus::kFlagMore) != 0;
   if (f.code == static_cast<uint16_t>(bus::Command::ReadMore)) {
     out = next_download_chunk(f.seq);
-  } else if ((f.flags & bus::kFlagMore) != 0 || upload_command_) {
+  } else if (more || upload_command_) {
     // Chunked command: every chunk carries the same command id.
     if (upload_command_ && *upload_command_ != f.code) {
       upload_command_.reset();
-      upload_.clear();
+      wipe(upload_);
       out = respond_error(f.seq, Error{Status::BusChunking, 0});
-    } else if (upload_.size() + f.payload.size() > bus::kMaxTransfer) {
+    } else if (upload_.size() + payload.size() > bus::kMaxTransfer) {
       upload_command_.reset();
-      upload_.clear();
+      wipe(upload_);
       out = respond_error(f.seq, Error{Status::BusTransferTooLarge, 0});
     } else {
       upload_command_ = f.code;
-      upload_.insert(upload_.end(), f.payload.begin(), f.payload.end());
-      if ((f.flags & bus::kFlagMore) != 0) {
+      upload_.insert(upload_.end(), payload.begin(), payload.end());
+      if (more) {
         out = respond(f.seq, Status::Continue, 0, {});
       } else {
         Bytes whole = std::move(upload_);
@@ -112,8 +144,9 @@ Bytes BusPort::handle(ByteView raw) {
       }
     }
   } else {
-    out = execute(f, f.payload);
+    out = execute(f, payload);
   }
+  wipe(opened);
 
   hello_done_ = hello_done_ || (is_hello && !out.empty());
   last_seq_ = f.seq;
@@ -130,7 +163,7 @@ Bytes BusPort::execute(const bus::Frame& f, ByteView payload) {
   Bytes out;
   if (!result) {
     out = respond_error(f.seq, result.error());
-  } else if (result->size() <= bus::kMaxPayload) {
+  } else if (result->size() <= max_chunk()) {
     out = respond(f.seq, Status::Ok, 0, *result);
   } else {
     download_ = std::move(*result);
@@ -144,7 +177,7 @@ Bytes BusPort::execute(const bus::Frame& f, ByteView payload) {
 
 Bytes BusPort::next_download_chunk(uint16_t seq) {
   if (download_pos_ >= download_.size()) return respond_error(seq, Error{Status::BusChunking, 0});
-  size_t n = std::min(bus::kMaxPayload, download_.size() - download_pos_);
+  size_t n = std::min(max_chunk(), download_.size() - download_pos_);
   ByteView chunk = ByteView(download_).subspan(download_pos_, n);
   download_pos_ += n;
   bool more = download_pos_ < download_.size();

@@ -33,18 +33,26 @@ class BusPort {
 
   // One frame in, one frame out.
   Bytes handle(ByteView frame);
+  // True once the secure channel failed: the daemon closes the link.
+  bool closed() const { return dead_; }
 
   std::function<void(const TraceEvent&)> on_trace;
 
  private:
+  // Encodes an answer; protected when the request came over the channel.
   Bytes respond(uint16_t seq, Status status, uint8_t flags, ByteView payload);
   Bytes respond_error(uint16_t seq, const Error& e);
   Bytes execute(const bus::Frame& f, ByteView payload);
   Bytes next_download_chunk(uint16_t seq);
+  // A channel failure: nothing more is acted on for this link.
+  Bytes fail_channel(uint16_t seq);
+  size_t max_chunk() const { return secure_request_ ? bus::kMaxSecurePayload : bus::kMaxPayload; }
 
   Firmware& fw_;
   Connection conn_;
   bool hello_done_ = false;
+  bool dead_ = false;            // the secure channel failed: the link is closed
+  bool secure_request_ = false;  // the frame being answered came over the channel
   uint16_t last_seq_ = 0;
   uint32_t last_crc_ = 0;
   Bytes last_response_;

@@ -118,7 +118,8 @@ int serve(Firmware& firmware, const ServerOptions& options) {
         continue;
       }
       Bytes answer = clients[fd].port->handle(ByteView(buffer.data(), static_cast<size_t>(n)));
-      if (::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(answer.size())) {
+      bool closed = clients[fd].port->closed();  // the secure channel failed: drop the link
+      if (::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(answer.size()) || closed) {
         clients.erase(fd);
         ::close(fd);
       }

@@ -26,6 +26,9 @@ constexpr CommandSpec kCommands[] = {
     {Command::BootData, kOperational, handlers::boot_data},
     {Command::BootFinish, kOperational, handlers::boot_finish},
     {Command::Attest, kAlive, handlers::attest},
+    {Command::PairHost, kManufacturing, handlers::pair_host},
+    {Command::ChannelOpen, kAlive, handlers::channel_open},
+    {Command::ChannelFinish, kAlive, handlers::channel_finish},
 };
 }  // namespace
 

@@ -53,6 +53,9 @@ Result<Bytes> boot_begin(Firmware&, Connection&, ByteView);
 Result<Bytes> boot_data(Firmware&, Connection&, ByteView);
 Result<Bytes> boot_finish(Firmware&, Connection&, ByteView);
 Result<Bytes> attest(Firmware&, Connection&, ByteView);
+Result<Bytes> pair_host(Firmware&, Connection&, ByteView);
+Result<Bytes> channel_open(Firmware&, Connection&, ByteView);
+Result<Bytes> channel_finish(Firmware&, Connection&, ByteView);
 }  // namespace handlers
 
 }  // namespace setls::chip

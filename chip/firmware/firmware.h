@@ -13,6 +13,7 @@
 
 #include "chip/nvm/fuses.h"
 #include "chip/nvm/storage.h"
+#include "common/bus/channel.h"
 #include "common/bus/messages.h"
 #include "common/crypto/ec.h"
 #include "common/crypto/hash.h"
@@ -22,9 +23,19 @@
 
 namespace setls::chip {
 
+// A channel handshake between ChannelOpen and ChannelFinish.
+struct PendingChannel {
+  Secret shared;
+  Digest transcript;
+};
+
 // One host link (a socket connection, or the in-process transport).
 struct Connection {
   uint32_t id = 0;
+  std::optional<PendingChannel> pending_channel;
+  // Set by ChannelFinish: from the next frame on, every frame is protected.
+  std::optional<bus::ChannelCipher> channel;
+  bool secure() const { return channel.has_value(); }
 };
 
 struct FirmwareConfig {

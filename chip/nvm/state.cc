@@ -104,7 +104,7 @@ Result<NvmState> NvmState::parse(ByteView body) {
     StoredObject o;
     uint8_t kind = 0, role = 0;
     Reader pub, priv;
-    if (!r.u16(o.id) || !r.u8(kind) || kind < 1 || kind > 3 || !r.u8(role) || role < 1 || role > 7 ||
+    if (!r.u16(o.id) || !r.u8(kind) || kind < 1 || kind > 3 || !r.u8(role) || role < 1 || role > 8 ||
         !r.u32(o.policy) || !r.u8(o.curve) || !r.prefixed16(pub) || !r.prefixed16(priv))
       return Status::NvmTampered;
     o.kind = static_cast<bus::ObjectKind>(kind);

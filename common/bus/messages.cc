@@ -5,7 +5,7 @@ namespace setls::bus {
 namespace {
 bool valid_lifecycle(uint8_t v) { return v >= 1 && v <= 3; }
 bool valid_kind(uint8_t v) { return v >= 1 && v <= 3; }
-bool valid_role(uint8_t v) { return v >= 1 && v <= 7; }
+bool valid_role(uint8_t v) { return v >= 1 && v <= 8; }
 
 bool read_string8(Reader& r, std::string& s) {
   Reader child;

@@ -29,6 +29,7 @@ const char* object_role_name(ObjectRole r) {
     case ObjectRole::AdminKey: return "admin-key";
     case ObjectRole::FirmwareKey: return "firmware-key";
     case ObjectRole::HostKey: return "host-key";
+    case ObjectRole::ChipChannelKey: return "chip-channel-key";
   }
   return "unknown";
 }
@@ -44,6 +45,7 @@ uint32_t default_policy(ObjectRole role) {
     case ObjectRole::AdminKey: return kPolicyVerifyAdmin | kPolicyReadPublic | kPolicyAdminOnly;
     case ObjectRole::FirmwareKey: return kPolicyVerifyFirmware | kPolicyReadPublic | kPolicyAdminOnly;
     case ObjectRole::HostKey: return kPolicyChannelPeer | kPolicyReadPublic | kPolicyAdminOnly;
+    case ObjectRole::ChipChannelKey: return kPolicyChannelPeer | kPolicyReadPublic;
   }
   return 0;
 }

@@ -21,6 +21,7 @@ enum class ObjectRole : uint8_t {
   AdminKey = 5,         // verifies signed admin authorizations
   FirmwareKey = 6,      // verifies firmware manifests (secure boot)
   HostKey = 7,          // the paired host's secure-channel key
+  ChipChannelKey = 8,   // the chip's own secure-channel key (private)
 };
 const char* object_role_name(ObjectRole r);
 

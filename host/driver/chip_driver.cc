@@ -2,6 +2,8 @@
 
 #include "common/bus/frame.h"
 #include "common/bytes/reader.h"
+#include "common/crypto/random.h"
+#include "common/signed/signed_object.h"
 #include "host/driver/unix_transport.h"
 
 namespace setls::host {
@@ -54,7 +56,16 @@ Result<ChipDriver::Answer> ChipDriver::exchange(uint16_t code, uint8_t flags, By
   f.seq = ++seq_;
   f.code = code;
   f.payload = payload;
-  Bytes frame = bus::encode_frame(f);
+  // Sealed once: a retransmission sends the same bytes, so the chip's
+  // replay cache recognises it and its counters do not move.
+  Bytes frame;
+  if (cipher_) {
+    auto sealed = cipher_->seal(f, payload);
+    if (!sealed) return sealed.error();
+    frame = std::move(*sealed);
+  } else {
+    frame = bus::encode_frame(f);
+  }
   if (frame.empty()) return Status::BusFrameTooLarge;
 
   for (int attempt = 0; attempt <= kMaxRetransmissions; ++attempt) {
@@ -71,9 +82,23 @@ Result<ChipDriver::Answer> ChipDriver::exchange(uint16_t code, uint8_t flags, By
     if (!answer || answer->seq != f.seq || !status_known(answer->code)) continue;
     auto status = static_cast<Status>(answer->code);
     if (damaged_in_transit(status)) continue;
-    if (status != Status::Ok && status != Status::Continue)
-      return Error{status, read_detail(answer->payload)};
-    return Answer{status, answer->flags, Bytes(answer->payload.begin(), answer->payload.end())};
+    Bytes body(answer->payload.begin(), answer->payload.end());
+    if (cipher_) {
+      // Only a protected answer counts; a plain one is either the chip
+      // closing the channel or someone else on the bus.
+      if ((answer->flags & bus::kFlagSecure) == 0) {
+        cipher_.reset();
+        return Error{Status::BusChannelAuth, 0};
+      }
+      auto opened = cipher_->open(*answer);
+      if (!opened) {
+        cipher_.reset();
+        return Error{Status::BusChannelAuth, 0};
+      }
+      body = std::move(*opened);
+    }
+    if (status != Status::Ok && status != Status::Continue) return Error{status, read_detail(body)};
+    return Answer{status, answer->flags, std::move(body)};
   }
   return Status::BusRetriesExhausted;
 }
@@ -85,7 +110,7 @@ Result<Bytes> ChipDriver::call(bus::Command command, ByteView payload) {
   size_t offset = 0;
   Result<Answer> answer = Status::Internal;
   do {
-    size_t n = std::min(bus::kMaxPayload, payload.size() - offset);
+    size_t n = std::min(cipher_ ? bus::kMaxSecurePayload : bus::kMaxPayload, payload.size() - offset);
     bool last = offset + n == payload.size();
     answer = exchange(code, last ? 0 : bus::kFlagMore, payload.subspan(offset, n));
     if (!answer) return answer.error();
@@ -226,6 +251,48 @@ Result<Bytes> ChipDriver::attest(ByteView nonce) {
   Bytes payload;
   Writer(payload).vec8(nonce);
   return call(bus::Command::Attest, payload);
+}
+
+}  // namespace setls::host
+
+namespace setls::host {
+
+Result<Bytes> ChipDriver::pair_host(ByteView host_spki) {
+  auto answer = call(bus::Command::PairHost, bus::encode_vec16(host_spki));
+  if (!answer) return answer.error();
+  ByteView spki;
+  if (!bus::parse_vec16(*answer, spki)) return Status::MalformedPayload;
+  return Bytes(spki.begin(), spki.end());
+}
+
+Outcome ChipDriver::open_channel(const EcKey& host_key, const EcKey& chip_channel_key) {
+  if (cipher_) return {};
+  auto ephemeral = EcKey::generate(Curve::P256);
+  if (!ephemeral) return ephemeral.error();
+  bus::ChannelOpenRequest open;
+  open.host_ephemeral = ephemeral->public_point();
+  SETLS_TRY(random_bytes(open.host_random));
+  auto answer = call(bus::Command::ChannelOpen, bus::encode(open));
+  if (!answer) return answer.error();
+  bus::ChannelOpenResponse rsp;
+  if (!bus::decode(*answer, rsp)) return Status::MalformedPayload;
+  Digest th = bus::channel_transcript(hello_.serial, open, rsp.chip_ephemeral, rsp.chip_random);
+  // The chip proves it holds the paired channel key before we say anything.
+  if (!signed_object::verify(signed_object::Kind::ChannelChip, chip_channel_key, th.view(), rsp.signature))
+    return Status::BusChannelAuth;
+  auto chip_eph = EcKey::from_public_point(Curve::P256, rsp.chip_ephemeral);
+  if (!chip_eph) return Status::BusChannelAuth;
+  auto shared = ephemeral->ecdh(*chip_eph);
+  if (!shared) return shared.error();
+  auto sig = host_key.sign(curve_hash(host_key.curve()),
+                           signed_object::message_to_sign(signed_object::Kind::ChannelHost, th.view()));
+  if (!sig) return sig.error();
+  auto finished = call(bus::Command::ChannelFinish, bus::encode_vec16(*sig));
+  if (!finished) return finished.error();
+  auto cipher = bus::ChannelCipher::derive(bus::ChannelCipher::Side::Host, shared->view(), th);
+  if (!cipher) return cipher.error();
+  cipher_ = std::move(*cipher);
+  return {};
 }
 
 }  // namespace setls::host

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/bus/channel.h"
 #include "common/bus/command.h"
 #include "common/bus/messages.h"
 #include "common/bus/transport.h"
@@ -38,6 +39,14 @@ class ChipDriver {
 
   // Runs one command; large payloads and answers are chunked transparently.
   Result<Bytes> call(bus::Command command, ByteView payload = {});
+
+  // Runs the channel handshake with the paired chip; every later frame is
+  // protected. Fails (and leaves the link unusable) if the chip is not the
+  // one in `pairing`.
+  Outcome open_channel(const EcKey& host_key, const EcKey& chip_channel_key);
+  bool secure() const { return cipher_.has_value(); }
+  // Manufacturing: pairs this host's key with the chip; returns the chip's channel key (SPKI).
+  Result<Bytes> pair_host(ByteView host_spki);
 
   const bus::HelloResponse& hello() const { return hello_; }
   const BusStats& stats() const { return stats_; }
@@ -82,6 +91,7 @@ class ChipDriver {
   Result<uint16_t> call_returning_id(bus::Command command, ByteView payload);
 
   std::unique_ptr<bus::Transport> link_;
+  std::optional<bus::ChannelCipher> cipher_;
   uint16_t seq_ = 0;
   bus::HelloResponse hello_;
   BusStats stats_;

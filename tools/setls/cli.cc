@@ -1,5 +1,7 @@
 #include "tools/setls/cli.h"
 
+#include "host/driver/pairing.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -16,6 +18,17 @@ std::unique_ptr<host::ChipDriver> open_chip(const Context& ctx) {
     fail(ctx, "chip", "no chip address: pass --chip unix:PATH or set SETLS_CHIP (start one with setls-chipd)");
   auto driver = host::ChipDriver::connect(address);
   if (!driver) fail(ctx, "cannot reach the chip at " + address, driver.error());
+  std::string pairing = ctx.pairing;
+  if (pairing.empty()) {
+    const char* env = std::getenv("SETLS_PAIRING");
+    if (env != nullptr) pairing = env;
+  }
+  if (!pairing.empty()) {
+    auto keys = host::load_pairing(pairing);
+    if (!keys) fail(ctx, "reading the pairing file " + pairing, keys.error());
+    auto opened = (*driver)->open_channel(keys->host_key, keys->chip_key);
+    if (!opened) fail(ctx, "secure channel with the chip (pairing " + pairing + ")", opened.error());
+  }
   return std::move(*driver);
 }
 
@@ -55,6 +68,8 @@ void add_json_flag(CLI::App* sub, Context& ctx) {
 
 void add_chip_option(CLI::App* sub, Context& ctx) {
   sub->add_option("--chip", ctx.chip, "chip address, unix:PATH (default: $SETLS_CHIP)");
+  sub->add_option("--pairing", ctx.pairing,
+                  "pairing file from `setls factory pair`: talk over the secure channel (default: $SETLS_PAIRING)");
 }
 
 }  // namespace setls::cli

@@ -13,7 +13,8 @@
 namespace setls::cli {
 
 struct Context {
-  std::string chip;   // --chip, else $SETLS_CHIP
+  std::string chip;     // --chip, else $SETLS_CHIP
+  std::string pairing;  // --pairing, else $SETLS_PAIRING: open the secure channel
   bool json = false;  // --json on the subcommand that ran
 };
 

@@ -5,6 +5,7 @@
 
 #include "tools/setls/cli.h"
 #include "tools/setls/files.h"
+#include "host/driver/pairing.h"
 
 namespace setls::cli {
 
@@ -155,6 +156,19 @@ void add_factory_commands(CLI::App& app, Context& ctx) {
     auto driver = open_chip(ctx);
     check(ctx, "factory remove", driver->delete_object(args.id));
     done(ctx, {{"id", args.id}}, "object #" + std::to_string(args.id) + " removed");
+  });
+
+  CLI::App* pair = add(factory, ctx, "pair",
+                       "pair this host with the chip for the secure channel; writes the host's pairing file");
+  pair->add_option("--out", args.out, "where to write the pairing file (host key + chip channel key, mode 0600)")
+      ->required();
+  pair->callback([&ctx] {
+    auto host_key = check(ctx, "factory pair", EcKey::generate(Curve::P256));
+    auto driver = open_chip(ctx);
+    Bytes chip_spki = check(ctx, "factory pair", driver->pair_host(host_key.spki_der()));
+    check(ctx, "factory pair (writing " + args.out + ")", host::save_pairing(args.out, host_key, chip_spki));
+    done(ctx, {{"pairing", args.out}},
+         "host paired; keep " + args.out + " on the host only (pass it with --pairing or SETLS_PAIRING)");
   });
 
   CLI::App* lock = add(factory, ctx, "lock",
