@@ -39,7 +39,8 @@ class BusPort {
  private:
   Bytes respond(uint16_t seq, Status status, uint8_t flags, ByteView payload);
   Bytes respond_error(uint16_t seq, const Error& e);
-  Bytes execute(const bus::Frame& f, ByteView payload);
+  // Runs a complete command; `status` receives the firmware's answer.
+  Bytes execute(const bus::Frame& f, ByteView payload, Status& status);
   Bytes next_download_chunk(uint16_t seq);
 
   Firmware& fw_;
