@@ -1,6 +1,7 @@
 #include "tests/support/faulty_transport.h"
 
 #include <optional>
+#include <vector>
 
 #include "common/bus/command.h"
 #include "common/bus/frame.h"
@@ -57,9 +58,14 @@ Result<Bytes> FaultyTransport::exchange(ByteView frame) {
   std::bernoulli_distribution faulty(plan_.rate);
   std::optional<Fault> fault;
   if (faulty(rng_)) {
-    std::uniform_int_distribution<int> kind(0, static_cast<int>(Fault::kCount) - 1);
-    fault = static_cast<Fault>(kind(rng_));
-    if (loses_exchange(*fault) && losses_in_a_row_ >= plan_.max_consecutive_losses) fault.reset();
+    std::vector<Fault> enabled;
+    for (int k = 0; k < static_cast<int>(Fault::kCount); ++k)
+      if ((plan_.kinds & (1u << k)) != 0) enabled.push_back(static_cast<Fault>(k));
+    if (!enabled.empty()) {
+      std::uniform_int_distribution<size_t> pick(0, enabled.size() - 1);
+      fault = enabled[pick(rng_)];
+    }
+    if (fault && loses_exchange(*fault) && losses_in_a_row_ >= plan_.max_consecutive_losses) fault.reset();
     if (fault == Fault::StaleRepeat && history_.empty()) fault.reset();
   }
   losses_in_a_row_ = fault && loses_exchange(*fault) ? losses_in_a_row_ + 1 : 0;

@@ -32,6 +32,8 @@ struct FaultPlan {
   // many exchanges in a row, so that a driver with more retransmissions than
   // this always gets through. Set it higher to model a dead link.
   int max_consecutive_losses = 2;
+  // Which faults may be drawn (bit i: Fault i); all of them by default.
+  uint32_t kinds = (1u << static_cast<int>(Fault::kCount)) - 1;
 };
 
 struct FaultStats {
