@@ -111,6 +111,7 @@ Bytes BusPort::handle(ByteView raw) {
   }
 
   Bytes out;
+  Status executed = Status::Continue;  // what the firmware answered, if it ran
   if (is_hello) {
     // HELLO (re)starts the link: any sequence number, nothing half-done kept.
     upload_command_.reset();
@@ -139,16 +140,18 @@ Bytes BusPort::handle(ByteView raw) {
         Bytes whole = std::move(upload_);
         upload_.clear();
         upload_command_.reset();
-        out = execute(f, whole);
+        out = execute(f, whole, executed);
         wipe(whole);
       }
     }
   } else {
-    out = execute(f, payload);
+    out = execute(f, payload, executed);
   }
   wipe(opened);
 
-  hello_done_ = hello_done_ || (is_hello && !out.empty());
+  // Only a HELLO that succeeded opens the link: after a version mismatch or a
+  // malformed HELLO every other command is refused with BusNoHello.
+  if (is_hello) hello_done_ = executed == Status::Ok;
   last_seq_ = f.seq;
   last_crc_ = crc;
   wipe(last_response_);  // answers may carry key material (host record mode)
@@ -156,10 +159,11 @@ Bytes BusPort::handle(ByteView raw) {
   return out;
 }
 
-Bytes BusPort::execute(const bus::Frame& f, ByteView payload) {
+Bytes BusPort::execute(const bus::Frame& f, ByteView payload, Status& status) {
   download_.clear();
   download_pos_ = 0;
   auto result = fw_.execute(conn_, f.code, payload);
+  status = result.status();
   Bytes out;
   if (!result) {
     out = respond_error(f.seq, result.error());

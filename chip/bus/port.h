@@ -42,7 +42,8 @@ class BusPort {
   // Encodes an answer; protected when the request came over the channel.
   Bytes respond(uint16_t seq, Status status, uint8_t flags, ByteView payload);
   Bytes respond_error(uint16_t seq, const Error& e);
-  Bytes execute(const bus::Frame& f, ByteView payload);
+  // Runs a complete command; `status` receives the firmware's answer.
+  Bytes execute(const bus::Frame& f, ByteView payload, Status& status);
   Bytes next_download_chunk(uint16_t seq);
   // A channel failure: nothing more is acted on for this link.
   Bytes fail_channel(uint16_t seq);

@@ -16,7 +16,12 @@ int main(int argc, char** argv) {
   app.add_option("--socket", server.socket_path, "UNIX socket path to serve the bus on")->required();
   app.add_option("--fuses", state.fuses_path, "fuse file (device-unique key and serial); default STATE/fuses.bin");
   app.add_flag("--verbose,-v", server.verbose, "trace each command (codes and sizes only, never payloads)");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // 0 for --help, 2 for a usage error: the same exit codes as `setls`.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   std::string message;
   auto dir = setls::chip::StateDir::open(state, message);

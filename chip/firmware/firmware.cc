@@ -22,6 +22,10 @@ Result<std::unique_ptr<Firmware>> Firmware::start(std::unique_ptr<NvmMedium> med
   NvmState state;
   auto storage = Storage::open(std::move(medium), fuses, state);
   if (!storage) return storage.error();
+  // A zeroize commits the blank state, then erases the previous image. If
+  // power died in between, that image (keys included) is still in the other
+  // bank: finish the erase before serving anything.
+  if (state.objects.empty()) SETLS_TRY((*storage)->scrub_stale_bank());
   return std::unique_ptr<Firmware>(new Firmware(std::move(*storage), std::move(state), fuses, config));
 }
 

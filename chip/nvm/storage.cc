@@ -140,7 +140,12 @@ Outcome Storage::commit(const NvmState& state) {
 
 Outcome Storage::scrub_stale_bank() {
   if (current_bank_ < 0) return {};
-  SETLS_TRY(medium_->erase(current_bank_ == 0 ? 1 : 0));
+  int stale = current_bank_ == 0 ? 1 : 0;
+  auto bank = medium_->read(stale);
+  if (!bank) return bank.error();
+  // Already blank: nothing to erase (and no flash wear).
+  if (std::all_of(bank->begin(), bank->end(), [](uint8_t b) { return b == kErasedByte; })) return {};
+  SETLS_TRY(medium_->erase(stale));
   return medium_->sync();
 }
 

@@ -26,8 +26,9 @@ class Storage {
                                                NvmState& state_out);
 
   Outcome commit(const NvmState& state);
-  // Erases the bank that does not hold the current image (after a zeroize,
-  // so that no older image with keys stays in flash).
+  // Erases the bank that does not hold the current image, unless it is
+  // blank already (after a zeroize, so that no older image with keys stays
+  // in flash).
   Outcome scrub_stale_bank();
 
   size_t capacity() const;

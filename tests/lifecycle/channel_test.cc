@@ -5,6 +5,7 @@
 #include "common/bus/frame.h"
 #include "tests/support/bus_tap.h"
 #include "tests/support/ram_chip.h"
+#include "tests/support/raw_link.h"
 
 namespace setls::test {
 namespace {

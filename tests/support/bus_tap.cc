@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "common/bus/crc32.h"
 
 namespace setls::test {
 
@@ -21,12 +20,6 @@ bool BusTap::saw(ByteView needle) const {
   };
   return std::any_of(requests.begin(), requests.end(), contains) ||
          std::any_of(answers.begin(), answers.end(), contains);
-}
-
-void fix_crc(Bytes& frame) {
-  if (frame.size() < 4) return;
-  uint32_t crc = bus::crc32(ByteView(frame).first(frame.size() - 4));
-  for (size_t i = 0; i < 4; ++i) frame[frame.size() - 4 + i] = static_cast<uint8_t>(crc >> (24 - 8 * i));
 }
 
 }  // namespace setls::test

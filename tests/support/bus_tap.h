@@ -27,8 +27,4 @@ class BusTap final : public bus::Transport {
   std::unique_ptr<bus::Transport> inner_;
 };
 
-// Recomputes a frame's CRC after a deliberate change, so that the change
-// gets past the line check and reaches the layer under test.
-void fix_crc(Bytes& frame);
-
 }  // namespace setls::test
