@@ -37,6 +37,12 @@ class Writer {
   Writer& vec16(ByteView v) { return prefixed16([&](Writer& w) { w.bytes(v); }); }
   Writer& vec24(ByteView v) { return prefixed24([&](Writer& w) { w.bytes(v); }); }
 
+  // Marks the output invalid: an encoder found a value its field cannot hold.
+  Writer& fail() {
+    ok_ = false;
+    return *this;
+  }
+
   bool ok() const { return ok_; }
   size_t size() const { return out_.size(); }
   Bytes& buffer() { return out_; }
