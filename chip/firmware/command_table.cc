@@ -20,6 +20,9 @@ constexpr CommandSpec kCommands[] = {
     {Command::SetFirmwareKey, kManufacturing, handlers::set_firmware_key},
     {Command::DeleteObject, kManufacturing, handlers::delete_object},
     {Command::Lock, kManufacturing, handlers::lock},
+    // Read-only: a factory station checks a server chain against the roots
+    // it just stored, a device before it connects.
+    {Command::X509Verify, kAlive, handlers::x509_verify},
 };
 }  // namespace
 

@@ -47,6 +47,7 @@ Result<Bytes> set_admin_key(Firmware&, Connection&, ByteView);
 Result<Bytes> set_firmware_key(Firmware&, Connection&, ByteView);
 Result<Bytes> delete_object(Firmware&, Connection&, ByteView);
 Result<Bytes> lock(Firmware&, Connection&, ByteView);
+Result<Bytes> x509_verify(Firmware&, Connection&, ByteView);
 }  // namespace handlers
 
 }  // namespace setls::chip

@@ -45,5 +45,6 @@ void add_chip_option(CLI::App* sub, Context& ctx);
 // Registration of each command group.
 void add_chip_commands(CLI::App& app, Context& ctx);
 void add_factory_commands(CLI::App& app, Context& ctx);
+void add_x509_commands(CLI::App& app, Context& ctx);
 
 }  // namespace setls::cli

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   setls::cli::Context ctx;
   setls::cli::add_chip_commands(app, ctx);
   setls::cli::add_factory_commands(app, ctx);
+  setls::cli::add_x509_commands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
