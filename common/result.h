@@ -14,13 +14,16 @@ namespace setls {
 struct Error {
   Status status = Status::Internal;
   // Extra context whose meaning depends on the status: an X509_V_ERR code for
-  // ChainInvalid, a TLS alert number for TlsPeerAlert, errno for IoError.
+  // ChainInvalid or TrustAnchorRejected, the chain depth (0 = leaf) for a
+  // WeakParameter or CertificateVersion found in a chain, a TLS alert number
+  // for TlsPeerAlert, errno for IoError.
   uint32_t detail = 0;
 
   friend bool operator==(const Error&, const Error&) = default;
 };
 
 // "refused: … (ManufacturingOnly). Next: …" — one line for logs and the CLI.
+// ChainInvalid and TrustAnchorRejected also name their X509_V_ERR code in words.
 std::string describe(const Error& e);
 
 template <class T>

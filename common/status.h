@@ -52,6 +52,8 @@ enum class StatusClass : uint8_t {
   X(BadSubject, 0x0206, "invalid certificate subject", "give a subject like /CN=device-0001/O=Example")          \
   X(BadPublicKey, 0x0207, "invalid public key", "give a P-256 or P-384 public key")                   \
   X(UnknownObject, 0x0208, "no such object", "list objects with `setls chip info`")                   \
+  X(BadServerName, 0x0230, "invalid server name for certificate verification",                        \
+    "give a DNS name (letters, digits, hyphens and dots; no wildcard, no IP literal) or a 4/16-byte IP address") \
   X(ManufacturingOnly, 0x0301, "refused: allowed only in the manufacturing state and the chip is locked", \
     "the factory commands are closed after lock; trust anchors change only through signed admin commands (`setls admin`)")            \
   X(Terminated, 0x0302, "refused: the chip is terminated (zeroized)", "a terminated chip cannot be reused")      \
@@ -104,6 +106,12 @@ enum class StatusClass : uint8_t {
   X(ImageMismatch, 0x0417, "secure boot failed: the image does not match its manifest",               \
     "the image was modified after signing, or the wrong image was given")                             \
   X(BootAlreadyRecorded, 0x0418, "secure boot already ran in this power cycle", "reset the chip (power cycle) to boot again") \
+  X(ChainTooLong, 0x0430, "refused: the server certificate chain exceeds the chip's limits",          \
+    "a server may present at most 8 certificates of at most 8 KiB each")                              \
+  X(TrustAnchorRejected, 0x0432, "refused: this CA certificate can never anchor a chain under the chip's policy", \
+    "a trust anchor needs critical basicConstraints CA:TRUE, keyUsage keyCertSign, a subject key identifier and no unknown critical extension") \
+  X(CertificateVersion, 0x0431, "refused: a certificate in the chain is not X.509 v3",                \
+    "v1/v2 certificates cannot carry basicConstraints, keyUsage or subjectAltName; reissue it as v3")   \
   X(SessionsFull, 0x0501, "all session slots are in use", "close a session before opening another")  \
   X(NvmFull, 0x0502, "not enough free space in the chip's storage", "remove an object first")         \
   X(TooManyObjects, 0x0503, "object table is full", "remove an object first")                         \

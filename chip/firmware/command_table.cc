@@ -29,6 +29,9 @@ constexpr CommandSpec kCommands[] = {
     {Command::PairHost, kManufacturing, handlers::pair_host},
     {Command::ChannelOpen, kAlive, handlers::channel_open},
     {Command::ChannelFinish, kAlive, handlers::channel_finish},
+    // Read-only: a factory station checks a server chain against the roots
+    // it just stored, a device before it connects.
+    {Command::X509Verify, kAlive, handlers::x509_verify},
 };
 }  // namespace
 

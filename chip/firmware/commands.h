@@ -56,6 +56,7 @@ Result<Bytes> attest(Firmware&, Connection&, ByteView);
 Result<Bytes> pair_host(Firmware&, Connection&, ByteView);
 Result<Bytes> channel_open(Firmware&, Connection&, ByteView);
 Result<Bytes> channel_finish(Firmware&, Connection&, ByteView);
+Result<Bytes> x509_verify(Firmware&, Connection&, ByteView);
 }  // namespace handlers
 
 }  // namespace setls::chip

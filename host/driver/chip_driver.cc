@@ -4,6 +4,7 @@
 #include "common/bytes/reader.h"
 #include "common/crypto/random.h"
 #include "common/signed/signed_object.h"
+#include "common/bytes/writer.h"
 #include "host/driver/unix_transport.h"
 
 namespace setls::host {
@@ -205,6 +206,22 @@ Outcome ChipDriver::delete_object(uint16_t id) {
 }
 
 Result<bus::Lifecycle> ChipDriver::lock() { return lifecycle_answer(call(bus::Command::Lock)); }
+
+Result<bus::X509VerifyResponse> ChipDriver::verify_chain(const bus::X509VerifyRequest& request) {
+  // What the wire format cannot carry is refused here rather than sent
+  // truncated; the chip's own limits (8 certificates) are the chip's to enforce.
+  if (request.chain.empty() || request.chain.size() > 255) return Status::BadArgument;
+  if (request.name.empty() || request.name.size() > 255) return Status::BadServerName;
+  Bytes payload;
+  Writer w(payload, bus::kMaxTransfer);
+  request.encode(w);
+  if (!w.ok()) return Status::BusTransferTooLarge;  // a certificate over 64 KiB, or all of them together
+  auto answer = call(bus::Command::X509Verify, payload);
+  if (!answer) return answer.error();
+  bus::X509VerifyResponse rsp;
+  if (!bus::decode(*answer, rsp)) return Status::MalformedPayload;
+  return rsp;
+}
 
 }  // namespace setls::host
 

@@ -15,6 +15,7 @@
 #include "common/bus/command.h"
 #include "common/bus/messages.h"
 #include "common/bus/transport.h"
+#include "common/bus/x509_messages.h"
 #include "common/crypto/ec.h"
 #include "common/signed/authorization.h"
 
@@ -66,6 +67,9 @@ class ChipDriver {
   Result<uint16_t> set_firmware_key(ByteView spki);
   Outcome delete_object(uint16_t id);
   Result<bus::Lifecycle> lock();
+  // Has the chip verify a server chain (leaf first) for a name at a time,
+  // against its stored roots, by the policy the handshake uses. Changes nothing.
+  Result<bus::X509VerifyResponse> verify_chain(const bus::X509VerifyRequest& request);
 
   // Lifecycle in the field.
   Result<admin::Challenge> admin_challenge();

@@ -100,10 +100,11 @@ TestCert build(const CertSpec& spec, const TestKey& key, EVP_PKEY* subject_pub, 
 
   X509* issuer_cert = issuer ? issuer->cert.get() : cert;
   if (spec.version == 3) {
+    std::string critical = spec.basic_constraints_critical ? "critical," : "";
     add_ext(cert, issuer_cert, NID_basic_constraints,
-            spec.ca ? (spec.path_len >= 0 ? "critical,CA:TRUE,pathlen:" + std::to_string(spec.path_len)
-                                          : std::string("critical,CA:TRUE"))
-                    : "critical,CA:FALSE");
+            critical + (spec.ca ? (spec.path_len >= 0 ? "CA:TRUE,pathlen:" + std::to_string(spec.path_len)
+                                                      : std::string("CA:TRUE"))
+                                : "CA:FALSE"));
     std::string ku = spec.key_usage;
     if (ku.empty()) ku = spec.ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature";
     if (ku != "none") add_ext(cert, issuer_cert, NID_key_usage, ku);
@@ -112,8 +113,10 @@ TestCert build(const CertSpec& spec, const TestKey& key, EVP_PKEY* subject_pub, 
     for (const auto& d : spec.dns) san += (san.empty() ? "" : ",") + std::string("DNS:") + d;
     for (const auto& ip : spec.ips) san += (san.empty() ? "" : ",") + std::string("IP:") + ip;
     if (!san.empty()) add_ext(cert, issuer_cert, NID_subject_alt_name, san);
-    add_ext(cert, issuer_cert, NID_subject_key_identifier, "hash");
-    if (issuer) add_ext(cert, issuer_cert, NID_authority_key_identifier, "keyid:always");
+    if (spec.subject_key_id) add_ext(cert, issuer_cert, NID_subject_key_identifier, "hash");
+    if (issuer)  // an issuer without a subjectKeyIdentifier can only be named by issuer and serial
+      add_ext(cert, issuer_cert, NID_authority_key_identifier,
+              X509_get0_subject_key_id(issuer_cert) != nullptr ? "keyid:always" : "issuer:always");
     for (const auto& line : spec.extra) add_ext_text(cert, issuer_cert, line);
   }
   const TestKey& signer = issuer ? issuer->key : key;
@@ -136,6 +139,13 @@ TestKey TestKey::rsa(int bits) {
   TestKey k;
   k.pkey_.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits)), Free{});
   require(k.pkey_ != nullptr, "RSA keygen");
+  return k;
+}
+
+TestKey TestKey::ec_group(const char* group) {
+  TestKey k;
+  k.pkey_.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", group), Free{});
+  require(k.pkey_ != nullptr, "EC keygen");
   return k;
 }
 

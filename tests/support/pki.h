@@ -19,6 +19,8 @@ class TestKey {
  public:
   static TestKey ec(Curve curve = Curve::P256);
   static TestKey rsa(int bits = 2048);
+  // Any EC group libcrypto knows: "P-521", "P-192", …
+  static TestKey ec_group(const char* group);
   // A key that lives elsewhere (a chip's public key, from its SPKI).
   static TestKey public_only(ByteView spki);
   TestKey() = default;
@@ -48,6 +50,8 @@ struct CertSpec {
   int version = 3;                    // 1 for an X.509 v1 certificate (no extensions)
   const char* digest = "SHA256";      // signature hash: "SHA1", "SHA256", "SHA384"
   long serial = 0;                    // 0: random
+  bool basic_constraints_critical = true;
+  bool subject_key_id = true;         // false: omit the subjectKeyIdentifier
 };
 
 struct TestCert {
