@@ -32,16 +32,13 @@ namespace setls::bus {
   X(ChannelOpen, 0x0058)       \
   X(ChannelFinish, 0x0059)     \
   X(TlsStart, 0x0060)          \
-  X(TlsServerHello, 0x0061)    \
-  X(TlsServerFlight, 0x0062)   \
+  X(TlsHandshake, 0x0061)      \
+  X(TlsRetry, 0x0062)          \
   X(TlsRecordIn, 0x0063)       \
   X(TlsSeal, 0x0064)           \
-  X(TlsTicket, 0x0065)         \
+  X(TlsPostHandshake, 0x0065)  \
   X(TlsKeyUpdate, 0x0066)      \
   X(TlsEnd, 0x0067)            \
-  X(TlsServerKeyExchange, 0x0068) \
-  X(TlsClientFlight12, 0x0069) \
-  X(TlsServerFinished12, 0x006A) \
   X(X509Verify, 0x0070)
 
 enum class Command : uint16_t {

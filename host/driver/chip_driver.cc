@@ -313,3 +313,62 @@ Outcome ChipDriver::open_channel(const EcKey& host_key, const EcKey& chip_channe
 }
 
 }  // namespace setls::host
+
+namespace setls::host {
+
+namespace {
+template <class T>
+Result<T> decode_answer(const Result<Bytes>& answer) {
+  if (!answer) return answer.error();
+  T out;
+  if (!bus::decode(*answer, out)) return Status::MalformedPayload;
+  return out;
+}
+
+Bytes handle_and_bytes(uint32_t handle, ByteView data) {
+  return bus::encode(bus::HandleAndBytes{handle, Bytes(data.begin(), data.end())});
+}
+}  // namespace
+
+Result<bus::TlsStartResponse> ChipDriver::tls_start(const bus::TlsStartRequest& request) {
+  return decode_answer<bus::TlsStartResponse>(call(bus::Command::TlsStart, bus::encode(request)));
+}
+
+Result<bus::TlsHandshakeResponse> ChipDriver::tls_handshake(uint32_t handle, ByteView server_bytes) {
+  return decode_answer<bus::TlsHandshakeResponse>(
+      call(bus::Command::TlsHandshake, handle_and_bytes(handle, server_bytes)));
+}
+
+Result<Bytes> ChipDriver::tls_retry(uint32_t handle, ByteView client_hello) {
+  return call(bus::Command::TlsRetry, handle_and_bytes(handle, client_hello));
+}
+
+Result<bus::TlsRecordInResponse> ChipDriver::tls_record_in(uint32_t handle, ByteView records) {
+  return decode_answer<bus::TlsRecordInResponse>(call(bus::Command::TlsRecordIn, handle_and_bytes(handle, records)));
+}
+
+Result<Bytes> ChipDriver::tls_seal(uint32_t handle, ByteView plaintext, uint8_t content_type) {
+  bus::TlsSealRequest request{handle, content_type, Bytes(plaintext.begin(), plaintext.end())};
+  return call(bus::Command::TlsSeal, bus::encode(request));
+}
+
+Result<bus::TlsPostHandshakeResponse> ChipDriver::tls_post_handshake(uint32_t handle, ByteView message) {
+  return decode_answer<bus::TlsPostHandshakeResponse>(
+      call(bus::Command::TlsPostHandshake, handle_and_bytes(handle, message)));
+}
+
+Result<bus::TlsKeyUpdateResponse> ChipDriver::tls_key_update(uint32_t handle, bool request_peer_update) {
+  Bytes payload;
+  Writer(payload).u32(handle).u8(request_peer_update ? 1 : 0);
+  return decode_answer<bus::TlsKeyUpdateResponse>(call(bus::Command::TlsKeyUpdate, payload));
+}
+
+Outcome ChipDriver::tls_end(uint32_t handle) {
+  Bytes payload;
+  Writer(payload).u32(handle);
+  auto answer = call(bus::Command::TlsEnd, payload);
+  if (!answer) return answer.error();
+  return {};
+}
+
+}  // namespace setls::host

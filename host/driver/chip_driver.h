@@ -14,6 +14,7 @@
 #include "common/bus/channel.h"
 #include "common/bus/command.h"
 #include "common/bus/messages.h"
+#include "common/bus/tls_messages.h"
 #include "common/bus/transport.h"
 #include "common/bus/x509_messages.h"
 #include "common/crypto/ec.h"
@@ -81,6 +82,20 @@ class ChipDriver {
   // Streams `image` in chunks after the manifest; returns the booted version.
   Result<uint32_t> secure_boot(ByteView manifest, ByteView image);
   Result<Bytes> attest(ByteView nonce);
+
+  // TLS sessions (docs/bus-protocol.md, TLS commands). The chip runs the
+  // handshake; these only move bytes. Any error ends the session in the chip.
+  Result<bus::TlsStartResponse> tls_start(const bus::TlsStartRequest& request);
+  Result<bus::TlsHandshakeResponse> tls_handshake(uint32_t handle, ByteView server_bytes);
+  // After HelloRetryRequest: the second ClientHello template; returns it final.
+  Result<Bytes> tls_retry(uint32_t handle, ByteView client_hello);
+  // Chip record mode.
+  Result<bus::TlsRecordInResponse> tls_record_in(uint32_t handle, ByteView records);
+  Result<Bytes> tls_seal(uint32_t handle, ByteView plaintext, uint8_t content_type = 23);
+  // Host record mode: a post-handshake message the host decrypted.
+  Result<bus::TlsPostHandshakeResponse> tls_post_handshake(uint32_t handle, ByteView message);
+  Result<bus::TlsKeyUpdateResponse> tls_key_update(uint32_t handle, bool request_peer_update);
+  Outcome tls_end(uint32_t handle);
 
  private:
   explicit ChipDriver(std::unique_ptr<bus::Transport> link) : link_(std::move(link)) {}

@@ -59,6 +59,7 @@ const Rule kRules[] = {
     {Command::Attest, kAllowed, kAllowed, Status::Terminated, false},
     {Command::ChannelOpen, kAllowed, kAllowed, Status::Terminated, false, Status::MalformedPayload},
     {Command::ChannelFinish, kAllowed, kAllowed, Status::Terminated, false, Status::BusChannelAuth},
+    {Command::X509Verify, kAllowed, kAllowed, Status::Terminated, false, Status::MalformedPayload},
 };
 
 const TestPki& pki() {
