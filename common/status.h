@@ -133,6 +133,8 @@ enum class StatusClass : uint8_t {
   X(TlsUnsupportedExtension, 0x070B, "the server sent an extension the client did not offer", "the server is misbehaving") \
   X(TlsMessageTooLarge, 0x070C, "TLS handshake message exceeds this endpoint's limit",                  \
     "the peer sent a handshake message (often a certificate chain) larger than the configured maximum") \
+  X(TlsWrongState, 0x0740, "the TLS connection is not in a state for this call",                     \
+    "send and receive after the handshake completes; a failed or closed connection cannot be reused")  \
   X(IoError, 0x0801, "input/output error", "see the system error")                                    \
   X(ConnectFailed, 0x0802, "could not connect", "check the address and that the server runs")         \
   X(Timeout, 0x0803, "operation timed out", "the peer did not answer")
