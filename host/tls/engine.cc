@@ -72,8 +72,31 @@ void ClientEngine::end_session() {
   }
 }
 
+namespace {
+// The alert that tells the server why we stop (RFC 8446 §6.2).
+std::optional<AlertDescription> alert_for(Status s) {
+  switch (s) {
+    case Status::TlsBadRecordMac: return AlertDescription::BadRecordMac;
+    case Status::TlsRecordOverflow: return AlertDescription::RecordOverflow;
+    case Status::TlsDecode: return AlertDescription::DecodeError;
+    case Status::TlsUnexpectedMessage: return AlertDescription::UnexpectedMessage;
+    case Status::TlsIllegalParameter: return AlertDescription::IllegalParameter;
+    case Status::TlsPeerAlert:
+    case Status::TlsClosed: return std::nullopt;  // the peer already knows
+    default: return AlertDescription::InternalError;
+  }
+}
+}  // namespace
+
 Outcome ClientEngine::fail(const Error& e) {
   if (state_ != State::Failed) {
+    // Once keys are on the host we can still say why; in chip record mode
+    // the chip ended the session with the error, and the connection just closes.
+    auto alert = alert_for(e.status);
+    if (alert && write_.ready() && (state_ == State::Established || state_ == State::Closed)) {
+      const uint8_t body[] = {static_cast<uint8_t>(AlertLevel::Fatal), static_cast<uint8_t>(*alert)};
+      (void)write_.seal(ContentType::Alert, body, output_);
+    }
     error_ = e;
     state_ = State::Failed;
   }
