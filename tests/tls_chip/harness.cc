@@ -284,12 +284,13 @@ Bytes rewrite_flight(ByteView flight, ByteView secret, const FlightEdit& edit) {
   Bytes out;
   const tls::SuiteInfo* suite = nullptr;
   tls::RecordProtection read;
-  Bytes plain;
+  Bytes plain, server_hello;
   for (Record& r : records_of(flight)) {
     if (r.type == tls::ContentType::Handshake) {
       auto sh = tls::decode<tls::ServerHello>(ByteView(r.bytes).subspan(tls::kRecordHeaderSize + 4));
       if (!sh) throw std::runtime_error("server hello");
       suite = tls::find_suite(sh->cipher_suite);
+      server_hello.assign(r.bytes.begin() + tls::kRecordHeaderSize, r.bytes.end());
       append(out, r.bytes);
     } else if (r.type == tls::ContentType::ApplicationData) {
       if (!read.ready()) {
@@ -309,7 +310,7 @@ Bytes rewrite_flight(ByteView flight, ByteView secret, const FlightEdit& edit) {
     messages.emplace_back(plain.begin() + static_cast<long>(pos), plain.begin() + static_cast<long>(pos + 4 + len));
     pos += 4 + len;
   }
-  edit(messages);
+  edit(messages, server_hello);
   auto keys = chip::tls13::traffic_keys(suite->hash, suite->aead, secret);
   tls::RecordProtection write;
   if (!write.init(tls::kTls13, *suite, keys.key.view(), keys.iv.view())) throw std::runtime_error("keys");

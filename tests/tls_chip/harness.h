@@ -100,8 +100,9 @@ uint64_t now_ms();
 
 // Rewrites the server's flight after ServerHello: decrypts its handshake
 // records with the logged secret, hands the messages (EE … Finished) to
-// `edit`, and seals them again under the same key.
-using FlightEdit = std::function<void(std::vector<Bytes>& messages)>;
+// `edit` (with the plaintext ServerHello message, for transcripts), and
+// seals them again under the same key.
+using FlightEdit = std::function<void(std::vector<Bytes>& messages, const Bytes& server_hello)>;
 Bytes rewrite_flight(ByteView flight, ByteView server_handshake_secret, const FlightEdit& edit);
 // Changes plaintext ServerHello bytes in a flight in place.
 using HelloEdit = std::function<void(Bytes& server_hello_message)>;
