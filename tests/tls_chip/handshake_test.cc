@@ -272,6 +272,42 @@ TEST(ChipTlsFeatures, CloseNotifyFromTheServerIsReported) {
   EXPECT_EQ(t.plain().tls_seal(c->handle, as_bytes("late")).status(), Status::SessionState);
 }
 
+TEST(ChipTlsFeatures, MessagesSpanRecordsAndRecordsArriveInPieces) {
+  ChipTls t(Curve::P384);  // the larger chain
+  TlsServer server(t.server_options());
+  ClientOptions co = t.client_options(RecordMode::Chip);
+  bus::TlsStartRequest req;
+  req.mode = RecordMode::Chip;
+  req.name = "localhost";
+  req.unix_time_ms = now_ms();
+  req.client_hello = client_hello_template(co);
+  auto start = t.plain().tls_start(req);
+  ASSERT_TRUE(start.ok());
+  server.receive(plaintext_record(start->client_hello));
+  server.handshake();
+  // Every message cut into 100-byte records: the Certificate spans a dozen.
+  Bytes flight = rewrite_flight(server.take_output(), server.server_handshake_secret,
+                                [](std::vector<Bytes>&, const Bytes&) {}, 100);
+  // And the bytes come off the socket 37 at a time: the chip takes whole
+  // records only and the host keeps the rest.
+  Bytes pending;
+  std::optional<bus::TlsHandshakeResponse> done;
+  int calls = 0;
+  for (size_t at = 0; at < flight.size() && !done; at += 37) {
+    append(pending, ByteView(flight).subspan(at, std::min<size_t>(37, flight.size() - at)));
+    auto step = t.plain().tls_handshake(start->handle, pending);
+    ASSERT_TRUE(step.ok()) << describe(step.error()) << " after " << at;
+    ++calls;
+    pending.erase(pending.begin(), pending.begin() + step->consumed);
+    if (step->progress == bus::HandshakeProgress::Done) done = *step;
+  }
+  ASSERT_TRUE(done.has_value());
+  EXPECT_TRUE(pending.empty());
+  EXPECT_GT(calls, 20);
+  server.receive(done->output);
+  EXPECT_TRUE(server.handshake()) << server.errors();
+}
+
 // ---- the bus budget
 
 TEST(ChipTlsBudget, MutualAuthHandshakeRoundTrips) {
