@@ -39,6 +39,7 @@ std::string binary(const std::string& name) {
   std::string build = SETLS_BINARY_DIR;
   if (name == "setls") return build + "/tools/setls/setls";
   if (name == "setls-chipd") return build + "/chip/daemon/setls-chipd";
+  if (name == "c-client") return build + "/examples/c-client";
   return build + "/" + name;
 }
 

@@ -113,7 +113,7 @@ Verdict run_case(const nlohmann::json& tc, int64_t now) {
   bus::PeerNameKind kind = bus::PeerNameKind::Dns;
   Bytes name(value.begin(), value.end());
   if (peer.at("kind") == "IP") {
-    auto ip = cli::parse_ip_address(value);
+    auto ip = host::parse_ip_address(value);
     if (!ip) {
       v.detail = "unparsable IP " + value;
       v.right = !expect_success;

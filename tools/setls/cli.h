@@ -50,5 +50,6 @@ void add_admin_commands(CLI::App& app, Context& ctx);
 void add_boot_commands(CLI::App& app, Context& ctx);
 void add_attest_commands(CLI::App& app, Context& ctx);
 void add_x509_commands(CLI::App& app, Context& ctx);
+void add_connect_commands(CLI::App& app, Context& ctx);
 
 }  // namespace setls::cli

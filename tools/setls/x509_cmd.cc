@@ -81,7 +81,7 @@ void run_verify(const Context& ctx, const VerifyArgs& args) {
   bus::PeerNameKind kind = bus::PeerNameKind::Dns;
   Bytes name(args.host.begin(), args.host.end());
   if (!args.ip.empty()) {
-    auto ip = parse_ip_address(args.ip);
+    auto ip = host::parse_ip_address(args.ip);
     if (!ip) usage(ctx, "--ip " + args.ip + ": not an IPv4 or IPv6 address");
     kind = bus::PeerNameKind::Ip;
     name = *ip;

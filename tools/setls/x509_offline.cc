@@ -82,13 +82,6 @@ Result<OfflineVerification> verify_offline(std::span<const Bytes> trust, std::sp
   return out;
 }
 
-std::optional<Bytes> parse_ip_address(const std::string& text) {
-  uint8_t buf[16];
-  if (inet_pton(AF_INET, text.c_str(), buf) == 1) return Bytes(buf, buf + 4);
-  if (inet_pton(AF_INET6, text.c_str(), buf) == 1) return Bytes(buf, buf + 16);
-  return std::nullopt;
-}
-
 std::string verification_hint(const Error& e) {
   std::string depth = "the certificate at depth " + std::to_string(e.detail) + " (0 = leaf)";
   switch (e.status) {

@@ -15,6 +15,7 @@
 #include "common/bus/x509_messages.h"
 #include "common/bytes/bytes.h"
 #include "common/result.h"
+#include "host/io/address.h"
 
 namespace setls::cli {
 
@@ -35,9 +36,6 @@ struct OfflineVerification {
 // good or bad, is in `verdict`.
 Result<OfflineVerification> verify_offline(std::span<const Bytes> trust, std::span<const Bytes> presented,
                                            bus::PeerNameKind kind, ByteView name, uint64_t unix_time);
-
-// "192.0.2.1" or "2001:db8::1" as 4 or 16 bytes.
-std::optional<Bytes> parse_ip_address(const std::string& text);
 
 // One sentence on what to do about a failed verification.
 std::string verification_hint(const Error& e);

@@ -1,0 +1,141 @@
+// The C API over host::Client. Every entry point catches what C++ could
+// throw (allocation failure) so that nothing unwinds into C code.
+#include "host/capi/setls.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+
+#include "common/tls/cipher_suite.h"
+#include "host/driver/pairing.h"
+#include "host/tls/client.h"
+
+struct setls_chip {
+  std::unique_ptr<setls::host::ChipDriver> driver;
+};
+
+struct setls_conn {
+  std::unique_ptr<setls::host::Client> client;
+  setls::Bytes pending;  // read from the server, not yet given to the caller
+  size_t pending_pos = 0;
+};
+
+namespace {
+
+using setls::Status;
+
+int negative(Status s) { return -static_cast<int>(s); }
+int negative(const setls::Error& e) { return negative(e.status); }
+
+Status status_of(int code) { return static_cast<Status>(code < 0 ? -code : code); }
+
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return negative(Status::Internal);
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+int setls_chip_open(const char* address, const char* pairing_file, setls_chip** out) {
+  if (address == nullptr || out == nullptr) return negative(Status::BadArgument);
+  *out = nullptr;
+  return guarded([&]() -> int {
+    auto driver = setls::host::ChipDriver::connect(address);
+    if (!driver) return negative(driver.error());
+    if (pairing_file != nullptr) {
+      auto keys = setls::host::load_pairing(pairing_file);
+      if (!keys) return negative(keys.error());
+      auto opened = (*driver)->open_channel(keys->host_key, keys->chip_key);
+      if (!opened) return negative(opened.error());
+    }
+    *out = new setls_chip{std::move(*driver)};
+    return 0;
+  });
+}
+
+void setls_chip_close(setls_chip* chip) { delete chip; }
+
+int setls_connect(setls_chip* chip, const char* host, uint16_t port, const setls_config* config,
+                  setls_conn** out) {
+  if (chip == nullptr || host == nullptr || out == nullptr) return negative(Status::BadArgument);
+  *out = nullptr;
+  return guarded([&]() -> int {
+    setls::host::ClientConfig cfg;
+    unsigned timeout_ms = 30000;
+    cfg.server_name = host;
+    if (config != nullptr) {
+      if (config->server_name != nullptr) cfg.server_name = config->server_name;
+      for (size_t i = 0; i < config->alpn_count; ++i)
+        if (config->alpn != nullptr && config->alpn[i] != nullptr) cfg.alpn.emplace_back(config->alpn[i]);
+      cfg.record_mode =
+          config->record_mode == SETLS_RECORDS_HOST ? setls::bus::RecordMode::Host : setls::bus::RecordMode::Chip;
+      if (config->receive_buffer != 0) cfg.receive_buffer = config->receive_buffer;
+      if (config->timeout_ms != 0) timeout_ms = config->timeout_ms;
+    }
+    auto client = setls::host::Client::connect(*chip->driver, host, port, std::move(cfg),
+                                               std::chrono::milliseconds(timeout_ms));
+    if (!client) return negative(client.error());
+    *out = new setls_conn{std::move(*client), {}, 0};
+    return 0;
+  });
+}
+
+long setls_write(setls_conn* conn, const void* data, size_t len) {
+  if (conn == nullptr || (data == nullptr && len != 0)) return negative(Status::BadArgument);
+  return guarded([&]() -> long {
+    auto sent = conn->client->write(setls::ByteView(static_cast<const uint8_t*>(data), len));
+    if (!sent) return negative(sent.error());
+    return static_cast<long>(len);
+  });
+}
+
+long setls_read(setls_conn* conn, void* buf, size_t len, unsigned timeout_ms) {
+  if (conn == nullptr || (buf == nullptr && len != 0)) return negative(Status::BadArgument);
+  return guarded([&]() -> long {
+    if (conn->pending_pos == conn->pending.size()) {
+      auto data = conn->client->read(std::chrono::milliseconds(timeout_ms));
+      if (!data) return negative(data.error());
+      if (data->empty()) return 0;
+      conn->pending = std::move(*data);
+      conn->pending_pos = 0;
+    }
+    size_t n = std::min(len, conn->pending.size() - conn->pending_pos);
+    std::memcpy(buf, conn->pending.data() + conn->pending_pos, n);
+    conn->pending_pos += n;
+    return static_cast<long>(n);
+  });
+}
+
+int setls_close(setls_conn* conn) {
+  if (conn == nullptr) return 0;
+  int rc = guarded([&]() -> int {
+    auto closed = conn->client->close();
+    return closed ? 0 : negative(closed.error());
+  });
+  setls::wipe(conn->pending);
+  delete conn;
+  return rc;
+}
+
+const char* setls_version(const setls_conn* conn) {
+  uint16_t v = conn->client->summary().version;
+  return v == setls::tls::kTls13 ? "TLS 1.3" : v == setls::tls::kTls12 ? "TLS 1.2" : "unknown";
+}
+const char* setls_cipher_suite(const setls_conn* conn) { return setls::tls::suite_name(conn->client->summary().suite); }
+const char* setls_group(const setls_conn* conn) { return setls::tls::group_name(conn->client->summary().group); }
+const char* setls_alpn(const setls_conn* conn) { return conn->client->summary().alpn.c_str(); }
+int setls_client_authenticated(const setls_conn* conn) {
+  return (conn->client->summary().flags & setls::bus::TlsSummary::kClientAuthenticated) ? 1 : 0;
+}
+
+const char* setls_status_message(int status) { return setls::status_message(status_of(status)); }
+const char* setls_status_hint(int status) { return setls::status_hint(status_of(status)); }
+
+}  // extern "C"

@@ -1,0 +1,67 @@
+#include "tests/support/tls_servers.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace setls::test {
+
+namespace {
+
+RunningServer launch(const TempDir& dir, const std::string& name, std::vector<std::string> argv, int port) {
+  RunningServer s;
+  s.port = port;
+  s.log = dir.file(name + "-" + std::to_string(port) + ".log");
+  s.process = Process::start(argv, s.log);
+  EXPECT_TRUE(wait_for_port(port, 20s)) << name << " did not start: " << s.log_text();
+  return s;
+}
+
+}  // namespace
+
+std::string RunningServer::log_text() const {
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_server_files(const TestPki& pki, const TempDir& dir) {
+  pki.write(dir.path());
+  write_text(dir.file("intermediate.crt"), pki.intermediate.pem);
+}
+
+RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert) {
+  int port = free_port();
+  std::vector<std::string> argv = {"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
+                                   "-cert", dir.file("server.crt"), "-key", dir.file("server.key"),
+                                   // s_server sends only the first certificate of -cert.
+                                   "-cert_chain", dir.file("intermediate.crt"),
+                                   "-CAfile", dir.file("device-ca.crt"), "-tls1_3",
+                                   "-ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_128_CCM_SHA256",
+                                   "-groups", "P-256:P-384", "-ign_eof"};
+  if (require_client_cert) {
+    argv.insert(argv.end(), {"-Verify", "1", "-verify_return_error"});
+  }
+  bool has_mode = false;
+  for (const auto& a : extra) has_mode = has_mode || a == "-www" || a == "-WWW" || a == "-HTTP" || a == "-rev";
+  if (!has_mode) argv.push_back("-rev");
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return launch(dir, "s_server", argv, port);
+}
+
+RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert) {
+  int port = free_port();
+  std::vector<std::string> argv = {
+      "gnutls-serv", "-p", std::to_string(port), "--x509certfile", dir.file("server.crt"), "--x509keyfile",
+      dir.file("server.key"), "--x509cafile", dir.file("device-ca.crt"), "--echo",
+      "--priority",
+      "NONE:+VERS-TLS1.3:+AES-128-GCM:+AES-256-GCM:+AES-128-CCM:+AEAD:+SHA256:+SHA384:+GROUP-SECP256R1:"
+      "+GROUP-SECP384R1:+SIGN-ECDSA-SECP256R1-SHA256:+SIGN-ECDSA-SECP384R1-SHA384:+ECDHE-ECDSA:+COMP-NULL"};
+  if (require_client_cert) argv.push_back("--require-client-cert");
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return launch(dir, "gnutls-serv", argv, port);
+}
+
+}  // namespace setls::test

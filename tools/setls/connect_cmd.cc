@@ -1,0 +1,177 @@
+// setls connect HOST:PORT — a TLS connection whose handshake runs in the chip:
+// prints what was negotiated, sends data, prints what the server answers.
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+
+#include "common/tls/cipher_suite.h"
+#include "host/io/tcp.h"
+#include "host/tls/client.h"
+#include "tools/setls/cli.h"
+#include "tools/setls/files.h"
+
+namespace setls::cli {
+
+namespace {
+
+struct ConnectArgs {
+  std::string address, servername, record_mode = "chip", send, http_get, ticket_in, ticket_out;
+  std::vector<std::string> alpn;
+  bool send_stdin = false, key_update = false;
+  double timeout_s = 30, read_timeout_s = 5;
+  size_t receive_buffer = 16384;
+};
+
+std::string version_name(uint16_t v) { return v == 0x0304 ? "TLS 1.3" : v == 0x0303 ? "TLS 1.2" : "unknown"; }
+
+nlohmann::json summary_json(const bus::TlsSummary& s, const std::string& mode) {
+  using F = bus::TlsSummary;
+  return {{"version", version_name(s.version)},
+          {"suite", tls::suite_name(s.suite)},
+          {"group", tls::group_name(s.group)},
+          {"alpn", s.alpn},
+          {"resumed", (s.flags & F::kResumed) != 0},
+          {"client_authenticated", (s.flags & F::kClientAuthenticated) != 0},
+          {"server_requested_certificate", (s.flags & F::kServerRequestedCert) != 0},
+          {"peer_record_limit", s.peer_record_limit ? s.peer_record_limit : 16384},
+          {"chain", s.chain_subjects},
+          {"record_mode", mode}};
+}
+
+void print_summary(const bus::TlsSummary& s, const std::string& mode) {
+  using F = bus::TlsSummary;
+  std::fprintf(stderr, "connected: %s %s %s%s%s, record mode %s\n", version_name(s.version).c_str(),
+               tls::suite_name(s.suite), tls::group_name(s.group), (s.flags & F::kResumed) ? ", resumed" : "",
+               (s.flags & F::kClientAuthenticated) ? ", client certificate sent" : "", mode.c_str());
+  if (!s.chain_subjects.empty()) std::fprintf(stderr, "server: %s (verified by the chip)\n", s.chain_subjects[0].c_str());
+  if (!s.alpn.empty()) std::fprintf(stderr, "alpn: %s\n", s.alpn.c_str());
+}
+
+// Tickets are kept by the host as JSON; the secret stays in the chip's cache,
+// so a ticket works only with the same chip (and setls-chipd process).
+nlohmann::json ticket_json(const host::ResumptionTicket& t) {
+  return {{"chip_entry", t.chip_entry}, {"suite", t.suite},          {"server_name", t.server_name},
+          {"ticket", to_hex(t.ticket)}, {"lifetime_s", t.lifetime_s}, {"received_ms", t.received_ms}};
+}
+
+std::optional<host::ResumptionTicket> ticket_from_json(const nlohmann::json& j) {
+  try {
+    host::ResumptionTicket t;
+    t.chip_entry = j.at("chip_entry").get<uint16_t>();
+    t.suite = j.at("suite").get<uint16_t>();
+    t.server_name = j.at("server_name").get<std::string>();
+    if (!from_hex(j.at("ticket").get<std::string>(), t.ticket)) return std::nullopt;
+    t.lifetime_s = j.at("lifetime_s").get<uint32_t>();
+    t.received_ms = j.at("received_ms").get<uint64_t>();
+    return t;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::chrono::milliseconds ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+}  // namespace
+
+void add_connect_commands(CLI::App& app, Context& ctx) {
+  static ConnectArgs args;
+  CLI::App* connect = app.add_subcommand(
+      "connect", "connect to a TLS server with the handshake run by the chip; send data and print the answer");
+  add_chip_option(connect, ctx);
+  add_json_flag(connect, ctx);
+  connect->add_option("address", args.address, "HOST:PORT ([v6]:PORT for IPv6)")->required();
+  connect->add_option("--servername", args.servername, "the name the server must prove (default: HOST)");
+  connect->add_option("--alpn", args.alpn, "offer this application protocol (repeat for several)");
+  connect->add_option("--record-mode", args.record_mode,
+                      "chip: records sealed and opened by the chip (no secret on the host); "
+                      "host: traffic keys released to the host over the secure channel")
+      ->check(CLI::IsMember({"chip", "host"}));
+  connect->add_option("--send", args.send, "send this text after the handshake");
+  connect->add_flag("--stdin", args.send_stdin, "send standard input after the handshake");
+  connect->add_option("--http-get", args.http_get, "send an HTTP/1.1 GET for this path and print the response");
+  connect->add_flag("--key-update", args.key_update, "update traffic keys both ways after the handshake");
+  connect->add_option("--receive-buffer", args.receive_buffer,
+                      "largest record this side accepts (64-16384); below 16384 it is announced with "
+                      "record_size_limit")
+      ->check(CLI::Range(64, 16384));
+  connect->add_option("--ticket-in", args.ticket_in, "resume with the ticket saved by --ticket-out");
+  connect->add_option("--ticket-out", args.ticket_out, "save the server's newest ticket here (JSON)");
+  connect->add_option("--timeout", args.timeout_s, "seconds for the connection and handshake");
+  connect->add_option("--read-timeout", args.read_timeout_s,
+                      "seconds to wait for the server's answer after sending (it may also close first)");
+
+  connect->callback([&ctx] {
+    std::string host;
+    uint16_t port = 0;
+    if (!host::split_host_port(args.address, host, port))
+      fail(ctx, "connect", "the address must be HOST:PORT, for example localhost:8443 or [::1]:8443");
+
+    host::ClientConfig config;
+    config.server_name = args.servername.empty() ? host : args.servername;
+    config.alpn = args.alpn;
+    config.record_mode = args.record_mode == "host" ? bus::RecordMode::Host : bus::RecordMode::Chip;
+    config.receive_buffer = args.receive_buffer;
+    if (!args.ticket_in.empty()) {
+      auto text = check(ctx, "connect (reading " + args.ticket_in + ")", read_file(args.ticket_in));
+      auto j = nlohmann::json::parse(std::string(text.begin(), text.end()), nullptr, false);
+      config.resume = ticket_from_json(j);
+      if (!config.resume) fail(ctx, "connect", args.ticket_in + " is not a ticket written by --ticket-out");
+    }
+
+    auto driver = open_chip(ctx);
+    auto client = host::Client::connect(*driver, host, port, config, ms(args.timeout_s));
+    if (!client) fail(ctx, "TLS connection to " + args.address, client.error());
+    const bus::TlsSummary& summary = (*client)->summary();
+    if (!ctx.json) print_summary(summary, args.record_mode);
+
+    if (args.key_update) check(ctx, "key update", (*client)->key_update(true));
+    std::string payload = args.send;
+    if (!args.http_get.empty())
+      payload += "GET " + args.http_get + " HTTP/1.1\r\nHost: " + config.server_name + "\r\nConnection: close\r\n\r\n";
+    if (args.send_stdin) payload.append(std::istreambuf_iterator<char>(std::cin), {});
+    if (!payload.empty()) check(ctx, "sending", (*client)->write(as_bytes(payload)));
+
+    // Read until the server closes or goes quiet (tickets arrive here too).
+    Bytes received;
+    bool closed_by_server = false;
+    for (;;) {
+      auto data = (*client)->read(ms(args.read_timeout_s));
+      if (!data) {
+        if (data.status() == Status::Timeout) break;
+        fail(ctx, "reading from " + args.address, data.error());
+      }
+      if (data->empty()) {
+        closed_by_server = true;
+        break;
+      }
+      received.insert(received.end(), data->begin(), data->end());
+      if (!ctx.json) std::fwrite(data->data(), 1, data->size(), stdout);
+    }
+    std::fflush(stdout);
+    auto tickets = (*client)->take_tickets();
+    uint64_t calls = (*client)->engine().chip_calls();
+    (void)(*client)->close();
+
+    if (!args.ticket_out.empty()) {
+      if (tickets.empty()) fail(ctx, "connect", "the server sent no session ticket to save");
+      std::string text = ticket_json(tickets.back()).dump(2) + "\n";
+      check(ctx, "connect (writing " + args.ticket_out + ")", write_file(args.ticket_out, as_bytes(text)));
+    }
+    const host::BusStats& bus = driver->stats();
+    if (ctx.json) {
+      nlohmann::json j = summary_json(summary, args.record_mode);
+      j["ok"] = true;
+      j["received"] = std::string(received.begin(), received.end());
+      j["closed_by_server"] = closed_by_server;
+      j["tickets"] = tickets.size();
+      j["chip_calls"] = calls;
+      j["bus"] = {{"round_trips", bus.round_trips}, {"bytes_sent", bus.bytes_sent},
+                  {"bytes_received", bus.bytes_received}};
+      print_json(j);
+    }
+  });
+}
+
+}  // namespace setls::cli
