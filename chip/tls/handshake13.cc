@@ -4,6 +4,7 @@
 
 #include "chip/tls/client_flight.h"
 #include "chip/tls/key_schedule13.h"
+#include "chip/tls/key_share.h"
 #include "chip/tls/record_keys.h"
 #include "common/tls/extension_rules.h"
 #include "common/tls/record.h"
@@ -100,15 +101,13 @@ Outcome on_server_hello(TlsSession& s, const tls::ServerHello& sh, const tls::Ha
   auto mine = std::find_if(s.shares.begin(), s.shares.end(), [group](const KeyShare& k) { return k.group == group; });
   if (mine == s.shares.end()) return Status::ServerGroupNotOffered;
   if (s.retried && s.retry_group != 0 && group != s.retry_group) return Status::ServerRetryMismatch;
-  auto peer = EcKey::from_public_point(*tls::group_curve(group), share->share.key_exchange);
-  if (!peer) return Status::ServerKeyShareInvalid;
+  auto shared = key_share_secret(mine->key, group, share->share.key_exchange);
+  if (!shared) return shared.error();
   SETLS_TRY_ASSIGN(bool resumed, psk_accepted(s, sh, *suite));
 
   if (!s.transcript.chosen()) s.transcript.choose(suite->hash);
   s.transcript.add(m.raw);
 
-  auto shared = mine->key.ecdh(*peer);
-  if (!shared) return shared.error();
   tls13::EarlySecret early = resumed ? tls13::EarlySecret::from_psk(suite->hash, s.psk->psk.view())
                                      : tls13::EarlySecret::without_psk(suite->hash);
   tls13::HandshakeSecret hs = std::move(early).to_handshake(shared->view());
