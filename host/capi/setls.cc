@@ -2,7 +2,9 @@
 // throw (allocation failure) so that nothing unwinds into C code.
 #include "host/capi/setls.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -39,6 +41,60 @@ auto guarded(F&& f) -> decltype(f()) {
   }
 }
 
+// The C configuration as the C++ one, and the handshake timeout.
+std::pair<setls::host::ClientConfig, std::chrono::milliseconds> client_config(const setls_config* config,
+                                                                             const char* host) {
+  setls::host::ClientConfig cfg;
+  unsigned timeout_ms = 30000;
+  cfg.server_name = host;
+  if (config != nullptr) {
+    if (config->server_name != nullptr) cfg.server_name = config->server_name;
+    for (size_t i = 0; i < config->alpn_count; ++i)
+      if (config->alpn != nullptr && config->alpn[i] != nullptr) cfg.alpn.emplace_back(config->alpn[i]);
+    cfg.record_mode =
+        config->record_mode == SETLS_RECORDS_HOST ? setls::bus::RecordMode::Host : setls::bus::RecordMode::Chip;
+    if (config->receive_buffer != 0) cfg.receive_buffer = config->receive_buffer;
+    if (config->timeout_ms != 0) timeout_ms = config->timeout_ms;
+  }
+  return {std::move(cfg), std::chrono::milliseconds(timeout_ms)};
+}
+
+unsigned clamp_ms(std::chrono::milliseconds t) {
+  return static_cast<unsigned>(std::clamp<int64_t>(t.count(), 0, std::numeric_limits<unsigned>::max()));
+}
+
+// A callback's negative answer as an error: its timeout, or an IO error
+// whose detail is the value it returned.
+setls::Error io_failure(long rc) {
+  if (rc == -SETLS_TIMEOUT) return {Status::Timeout, 0};
+  return {Status::IoError, static_cast<uint32_t>(-rc)};
+}
+
+// The C callbacks as the C++ client's stream.
+setls::host::StreamIo stream_of(const setls_io& c) {
+  setls::host::StreamIo io;
+  io.read = [c](std::span<uint8_t> buf, std::chrono::milliseconds timeout) -> setls::Result<size_t> {
+    long rc = c.read(c.user, buf.data(), buf.size(), clamp_ms(timeout));
+    if (rc < 0) return io_failure(rc);
+    return static_cast<size_t>(rc);
+  };
+  io.write = [c](setls::ByteView data, std::chrono::milliseconds timeout) -> setls::Outcome {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    size_t done = 0;
+    while (done < data.size()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return Status::Timeout;
+      long rc = c.write(c.user, data.data() + done, data.size() - done, clamp_ms(left));
+      if (rc < 0) return io_failure(rc);
+      if (rc == 0 || static_cast<size_t>(rc) > data.size() - done) return Status::IoError;
+      done += static_cast<size_t>(rc);
+    }
+    return {};
+  };
+  if (c.close != nullptr) io.close = [c] { c.close(c.user); };
+  return io;
+}
+
 }  // namespace
 
 extern "C" {
@@ -67,20 +123,22 @@ int setls_connect(setls_chip* chip, const char* host, uint16_t port, const setls
   if (chip == nullptr || host == nullptr || out == nullptr) return negative(Status::BadArgument);
   *out = nullptr;
   return guarded([&]() -> int {
-    setls::host::ClientConfig cfg;
-    unsigned timeout_ms = 30000;
-    cfg.server_name = host;
-    if (config != nullptr) {
-      if (config->server_name != nullptr) cfg.server_name = config->server_name;
-      for (size_t i = 0; i < config->alpn_count; ++i)
-        if (config->alpn != nullptr && config->alpn[i] != nullptr) cfg.alpn.emplace_back(config->alpn[i]);
-      cfg.record_mode =
-          config->record_mode == SETLS_RECORDS_HOST ? setls::bus::RecordMode::Host : setls::bus::RecordMode::Chip;
-      if (config->receive_buffer != 0) cfg.receive_buffer = config->receive_buffer;
-      if (config->timeout_ms != 0) timeout_ms = config->timeout_ms;
-    }
-    auto client = setls::host::Client::connect(*chip->driver, host, port, std::move(cfg),
-                                               std::chrono::milliseconds(timeout_ms));
+    auto [cfg, timeout] = client_config(config, host);
+    auto client = setls::host::Client::connect(*chip->driver, host, port, std::move(cfg), timeout);
+    if (!client) return negative(client.error());
+    *out = new setls_conn{std::move(*client), {}, 0};
+    return 0;
+  });
+}
+
+int setls_connect_io(setls_chip* chip, const setls_io* io, const setls_config* config, setls_conn** out) {
+  if (chip == nullptr || io == nullptr || io->read == nullptr || io->write == nullptr || config == nullptr ||
+      config->server_name == nullptr || out == nullptr)
+    return negative(Status::BadArgument);
+  *out = nullptr;
+  return guarded([&]() -> int {
+    auto [cfg, timeout] = client_config(config, config->server_name);
+    auto client = setls::host::Client::connect_io(*chip->driver, stream_of(*io), std::move(cfg), timeout);
     if (!client) return negative(client.error());
     *out = new setls_conn{std::move(*client), {}, 0};
     return 0;

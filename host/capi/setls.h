@@ -50,12 +50,32 @@ void setls_chip_close(setls_chip* chip);
 /* TCP connection and TLS handshake. */
 int setls_connect(setls_chip* chip, const char* host, uint16_t port, const setls_config* config,
                   setls_conn** out);
+/* The application's own transport (a UART modem, a proxy...) instead of a
+ * TCP socket. `read` returns > 0 bytes read, 0 at the end of the stream, or
+ * < 0: -SETLS_TIMEOUT when nothing arrived within timeout_ms, any other
+ * negative value an IO error. `write` returns how many bytes it wrote (at
+ * least 1; it is called again for the rest) or < 0 on error. `close` (may
+ * be NULL) is called once, by setls_close, after close_notify was written.
+ * `user` is passed to each as is. */
+typedef long (*setls_io_read_fn)(void* user, uint8_t* buf, size_t len, unsigned timeout_ms);
+typedef long (*setls_io_write_fn)(void* user, const uint8_t* data, size_t len, unsigned timeout_ms);
+typedef void (*setls_io_close_fn)(void* user);
+typedef struct {
+  setls_io_read_fn read;
+  setls_io_write_fn write;
+  setls_io_close_fn close;
+  void* user;
+} setls_io;
+
+/* TLS handshake over `io`; config->server_name is required. */
+int setls_connect_io(setls_chip* chip, const setls_io* io, const setls_config* config, setls_conn** out);
+
 /* Sends all of `data`; returns `len` or a negative status. */
 long setls_write(setls_conn* conn, const void* data, size_t len);
 /* Reads up to `len` bytes: > 0 bytes read, 0 once the server has closed,
  * < 0 a negative status (-SETLS_TIMEOUT after `timeout_ms`). */
 long setls_read(setls_conn* conn, void* buf, size_t len, unsigned timeout_ms);
-/* Sends close_notify, closes the socket and frees the connection. */
+/* Sends close_notify, closes the socket (or calls io->close) and frees the connection. */
 int setls_close(setls_conn* conn);
 
 /* What was negotiated: "TLS 1.3", "TLS_AES_128_GCM_SHA256", "P-256", ALPN ("" if none). */

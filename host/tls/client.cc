@@ -1,8 +1,5 @@
 #include "host/tls/client.h"
 
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <array>
 
 #include "host/io/tcp.h"
@@ -25,32 +22,51 @@ Result<std::unique_ptr<Client>> Client::connect(ChipDriver& chip, const std::str
   if (config.server_name.empty()) config.server_name = host;
   auto fd = tcp_connect(host, port, timeout);
   if (!fd) return fd.error();
-  std::unique_ptr<Client> c(new Client(chip, std::move(config), *fd));
-  SETLS_TRY(c->engine_.start());
-  while (c->engine_.handshaking()) {
-    SETLS_TRY(c->flush(left(deadline)));
-    auto more = c->pump(left(deadline));
-    if (!more) return more.error();
-  }
-  if (!c->engine_.established() && c->engine_.state() != ClientEngine::State::Closed) return c->engine_.error();
-  SETLS_TRY(c->flush(left(deadline)));
+  std::unique_ptr<Client> c(new Client(chip, std::move(config), socket_stream(*fd), *fd));
+  SETLS_TRY(c->handshake(left(deadline)));
   return c;
 }
 
-Client::~Client() {
-  if (fd_ >= 0) ::close(fd_);
+Result<std::unique_ptr<Client>> Client::connect_io(ChipDriver& chip, StreamIo io, ClientConfig config,
+                                                   Timeout timeout) {
+  if (!io.valid() || config.server_name.empty()) return Status::BadArgument;
+  std::unique_ptr<Client> c(new Client(chip, std::move(config), std::move(io), -1));
+  SETLS_TRY(c->handshake(timeout));
+  return c;
+}
+
+Outcome Client::handshake(Timeout timeout) {
+  auto deadline = Clock::now() + timeout;
+  SETLS_TRY(engine_.start());
+  while (engine_.handshaking()) {
+    SETLS_TRY(flush(left(deadline)));
+    auto more = pump(left(deadline));
+    if (!more) return more.error();
+  }
+  if (!engine_.established() && engine_.state() != ClientEngine::State::Closed) return engine_.error();
+  return flush(left(deadline));
+}
+
+Client::~Client() { close_stream(); }
+
+void Client::close_stream() {
+  if (stream_closed_) return;
+  stream_closed_ = true;
+  fd_ = -1;
+  if (io_.close) io_.close();
 }
 
 Outcome Client::flush(Timeout timeout) {
   Bytes out = engine_.take_output();
   if (out.empty()) return {};
-  return write_all(fd_, out, timeout);
+  return io_.write(out, timeout);
 }
 
 Result<bool> Client::pump(Timeout timeout) {
   std::array<uint8_t, 16 * 1024 + 512> buf;
-  auto n = read_some(fd_, buf, timeout);
+  auto n = io_.read(buf, timeout);
   if (!n) return n.error();
+  if (*n > buf.size()) return Status::IoError;  // a callback that overran its buffer
   if (*n == 0) {
     engine_.receive_eof();
     if (engine_.state() == ClientEngine::State::Failed) return engine_.error();
@@ -103,11 +119,7 @@ Outcome Client::key_update(bool request_peer_update) {
 Outcome Client::close() {
   Outcome o = engine_.close();
   Outcome f = flush(std::chrono::seconds(5));
-  if (fd_ >= 0) {
-    ::shutdown(fd_, SHUT_WR);
-    ::close(fd_);
-    fd_ = -1;
-  }
+  close_stream();
   if (!o) return o;
   return f;
 }
