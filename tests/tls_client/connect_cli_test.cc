@@ -72,6 +72,12 @@ TEST_F(ConnectCli, TicketSavedByOneProcessResumesInTheNext) {
   auto second = connect(server, {"--send", "two\n", "--ticket-in", ticket});
   EXPECT_EQ(second["resumed"], true);
   EXPECT_EQ(second["received"], "owt\n");
+  // No Certificate in a resumed handshake: the chain comes from the ticket's
+  // notes, the one the chip verified at the first connection.
+  EXPECT_EQ(first["chain_verified_at"], "this handshake");
+  EXPECT_EQ(second["chain_verified_at"], "original handshake");
+  ASSERT_FALSE(first["chain"].empty());
+  EXPECT_EQ(second["chain"], first["chain"]);
 }
 
 TEST_F(ConnectCli, ARefusedServerGetsAClearMessage) {
