@@ -158,6 +158,8 @@ enum class StatusClass : uint8_t {
   X(ServerIllegalParameter, 0x0452, "server sent a value TLS 1.3 forbids", "the server is misbehaving") \
   X(ServerMessageTooLarge, 0x0453, "server handshake message exceeds the chip's 16 KiB buffer",        \
     "shorten the server's certificate chain")                                                          \
+  X(ServerKeyWornOut, 0x0460, "server kept sending under one key past its AEAD limit without a KeyUpdate (RFC 8446 §5.5)", \
+    "the server must update its traffic key; reconnect")                                               \
   X(SessionsFull, 0x0501, "all session slots are in use", "close a session before opening another")  \
   X(NvmFull, 0x0502, "not enough free space in the chip's storage", "remove an object first")         \
   X(TooManyObjects, 0x0503, "object table is full", "remove an object first")                         \

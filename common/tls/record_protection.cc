@@ -22,6 +22,17 @@ uint64_t aead_record_limit(AeadAlg aead) {
   return 0;
 }
 
+uint64_t aead_open_limit(AeadAlg aead) {
+  switch (aead) {
+    case AeadAlg::Aes128Gcm:
+    case AeadAlg::Aes256Gcm: return 23726566;  // floor(2^24.5), RFC 8446 §5.5
+    case AeadAlg::Aes128Ccm:
+    case AeadAlg::Aes256Ccm: return 11863283;  // floor(2^23.5), RFC 9147 §4.5.3
+    case AeadAlg::Aes128Ccm8: return (1ull << 20);  // TLS 1.2 only, as for sending
+  }
+  return 0;
+}
+
 Outcome RecordProtection::init(uint16_t version, const SuiteInfo& suite, ByteView key, ByteView iv,
                                uint64_t sequence) {
   if (version != suite.version || iv.size() != suite.iv_size) return Status::BadArgument;
@@ -30,6 +41,7 @@ Outcome RecordProtection::init(uint16_t version, const SuiteInfo& suite, ByteVie
   version_ = version;
   sequence_ = sequence;
   limit_ = aead_record_limit(suite.aead);
+  open_limit_ = aead_open_limit(suite.aead);
   return {};
 }
 
@@ -86,6 +98,8 @@ Outcome RecordProtection::seal(ContentType type, ByteView plaintext, Bytes& out)
 
 Result<OpenedRecord> RecordProtection::open(std::span<uint8_t> record) {
   if (!ready()) return Status::BadArgument;
+  // The peer should have sent a KeyUpdate by now; no more records under this key.
+  if (remaining_to_open() == 0) return Status::ServerKeyWornOut;
   Reader r(record);
   uint8_t outer_type = 0;
   uint16_t version = 0, length = 0;

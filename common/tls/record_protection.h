@@ -18,6 +18,10 @@ namespace setls::tls {
 // GCM; RFC 9147 §4.5.3 / draft-irtf-cfrg-aead-limits for CCM and CCM-8),
 // with a margin so that a KeyUpdate goes out first.
 uint64_t aead_record_limit(AeadAlg aead);
+// Records this side opens under one key of the peer before it refuses the
+// next one (ServerKeyWornOut): the limit itself, without our sending margin,
+// since a peer that updates at the limit is right to.
+uint64_t aead_open_limit(AeadAlg aead);
 
 struct OpenedRecord {
   ContentType type = ContentType::Invalid;
@@ -39,6 +43,8 @@ class RecordProtection {
   uint64_t sequence() const { return sequence_; }
   // Records this key may still protect before it must be updated.
   uint64_t remaining() const { return limit_ > sequence_ ? limit_ - sequence_ : 0; }
+  // Records of the peer this key may still open (aead_open_limit).
+  uint64_t remaining_to_open() const { return open_limit_ > sequence_ ? open_limit_ - sequence_ : 0; }
   uint16_t version() const { return version_; }
   size_t overhead() const;  // bytes a record adds beyond its plaintext (header included)
 
@@ -50,6 +56,7 @@ class RecordProtection {
   uint16_t version_ = 0;
   uint64_t sequence_ = 0;
   uint64_t limit_ = 0;
+  uint64_t open_limit_ = 0;
 };
 
 }  // namespace setls::tls
