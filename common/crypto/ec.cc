@@ -90,6 +90,13 @@ Result<EcKey> EcKey::from_spki_der(ByteView der) {
   }
   EcKey key(pkey);
   if (!curve_of(pkey)) return Status::UnsupportedCurve;
+  // RFC 5480 §2.1.1: namedCurve only. libcrypto maps explicit parameters
+  // that resemble P-256 (even with a wrong cofactor) to its name.
+  char encoding[32] = {0};
+  size_t len = 0;
+  if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_EC_ENCODING, encoding, sizeof encoding, &len) == 1 &&
+      std::string_view(encoding, len) != OSSL_PKEY_EC_ENCODING_GROUP)
+    return Status::UnsupportedCurve;
   return from_public_point(key.curve(), key.public_point());  // revalidate the point
 }
 

@@ -33,7 +33,7 @@ class EcKey {
   static Result<EcKey> generate(Curve curve);
   // An uncompressed point, checked to be on the curve and not the identity.
   static Result<EcKey> from_public_point(Curve curve, ByteView point);
-  // SubjectPublicKeyInfo DER; only P-256 / P-384 EC keys are accepted.
+  // SubjectPublicKeyInfo DER; only P-256 / P-384 EC keys, named (no explicit parameters).
   static Result<EcKey> from_spki_der(ByteView der);
   static Result<EcKey> from_private_der(ByteView der);
   // Wraps a libcrypto key if it is a P-256/P-384 EC key (up-ref'd; caller keeps its ref).
