@@ -78,7 +78,7 @@ TEST_P(RecordOpenLimit, TheLastRecordUnderTheLimitOpensTheNextIsRefused) {
 INSTANTIATE_TEST_SUITE_P(Suites, RecordOpenLimit,
                          ::testing::Values(CipherSuite::Aes128GcmSha256, CipherSuite::Aes256GcmSha384,
                                            CipherSuite::Aes128CcmSha256),
-                         [](const auto& info) { return std::string(find_suite(static_cast<uint16_t>(info.param))->openssl_name).substr(4); });
+                         [](const auto& p) { return std::string(find_suite(static_cast<uint16_t>(p.param))->openssl_name).substr(4); });
 
 }  // namespace
 }  // namespace setls::tls

@@ -129,7 +129,7 @@ INSTANTIATE_TEST_SUITE_P(
                            static_cast<uint16_t>(tls::NamedGroup::Secp256r1), 355},
                       Case{"ecdh_secp384r1_ecpoint_test.json", Curve::P384,
                            static_cast<uint16_t>(tls::NamedGroup::Secp384r1), 790}),
-    [](const auto& info) { return info.param.curve == Curve::P256 ? std::string("P256") : std::string("P384"); });
+    [](const auto& p) { return p.param.curve == Curve::P256 ? std::string("P256") : std::string("P384"); });
 
 // The key_share of a group other than the key's own is never combined.
 TEST(KeyShare, AGroupThatIsNotTheKeysCurveIsRefused) {
@@ -192,7 +192,7 @@ INSTANTIATE_TEST_SUITE_P(
                            static_cast<uint16_t>(tls::NamedGroup::Secp256r1), 612},
                       Case{"ecdh_secp384r1_test.json", Curve::P384,
                            static_cast<uint16_t>(tls::NamedGroup::Secp384r1), 1047}),
-    [](const auto& info) { return info.param.curve == Curve::P256 ? std::string("P256") : std::string("P384"); });
+    [](const auto& p) { return p.param.curve == Curve::P256 ? std::string("P256") : std::string("P384"); });
 
 }  // namespace
 }  // namespace setls::test

@@ -102,7 +102,7 @@ TEST_P(IoCallbacks, TheHandshakeAndDataGoThroughTheCallbacks) {
 
 INSTANTIATE_TEST_SUITE_P(RecordModes, IoCallbacks,
                          ::testing::Values(bus::RecordMode::Chip, bus::RecordMode::Host),
-                         [](const auto& info) { return info.param == bus::RecordMode::Chip ? "Chip" : "Host"; });
+                         [](const auto& p) { return p.param == bus::RecordMode::Chip ? "Chip" : "Host"; });
 
 TEST(IoCallbacksRefused, ATransportErrorEndsTheHandshakeWithItsCode) {
   TlsDevice device = TlsDevice::create();
