@@ -27,6 +27,10 @@ CryptoOpScope::CryptoOpScope(CryptoOpCounts& into) : counts_(into), outer_(curre
 
 CryptoOpScope::~CryptoOpScope() { current = outer_; }
 
+CryptoOpPause::CryptoOpPause() : paused_(current) { current = nullptr; }
+
+CryptoOpPause::~CryptoOpPause() { current = paused_; }
+
 void count_crypto_op(CryptoOp op, uint64_t n) {
   for (CryptoOpScope* s = current; s != nullptr; s = s->outer_) s->counts_[op] += n;
 }

@@ -67,6 +67,19 @@ class CryptoOpScope {
   CryptoOpScope* outer_;
 };
 
+// Stops counting for a scope: work a real part does in dedicated hardware
+// outside its crypto engine (the NVM image's at-rest encryption).
+class CryptoOpPause {
+ public:
+  CryptoOpPause();
+  ~CryptoOpPause();
+  CryptoOpPause(const CryptoOpPause&) = delete;
+  CryptoOpPause& operator=(const CryptoOpPause&) = delete;
+
+ private:
+  CryptoOpScope* paused_;
+};
+
 void count_crypto_op(CryptoOp op, uint64_t n = 1);
 
 }  // namespace setls
