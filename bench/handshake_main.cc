@@ -4,10 +4,13 @@
 // (CALLGRIND_TOGGLE_COLLECT around them), so the server never counts.
 //
 //   setls_bench_handshake CLIENT [--count N]
-//     CLIENT: openssl-13 | openssl-12 | mbedtls-12
+//     CLIENT: openssl-13 | openssl-12 | mbedtls-12 | setls-13
+//   setls-13 times host and chip together (the chip is in-process) and
+//   reports the chip's share; with SETLS_BENCH_COLLECT=chip callgrind
+//   collects the chip's work only.
 //   valgrind --tool=callgrind --collect-atstart=no setls_bench_handshake CLIENT --count 3
 //
-// Prints one JSON object: {"id", "name", "count", "cpu_us_median"}.
+// Prints one JSON object: {"id", "name", "count", "cpu_us_median"[, "chip_cpu_us_median"]}.
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/pk.h>
@@ -21,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <stdexcept>
@@ -28,6 +32,7 @@
 #include <vector>
 
 #include "bench/openssl_pair.h"
+#include "bench/setls_client.h"
 
 namespace setls::bench {
 namespace {
@@ -41,16 +46,57 @@ double thread_cpu_us() {
 // Runs `f` as client work: timed, and collected by callgrind.
 struct ClientClock {
   double us = 0;
+  bool collect = true;  // toggle callgrind around client calls
   template <class F>
   auto operator()(F&& f) {
-    CALLGRIND_TOGGLE_COLLECT;
+    if (collect) CALLGRIND_TOGGLE_COLLECT;
     double t0 = thread_cpu_us();
     auto r = f();
     us += thread_cpu_us() - t0;
-    CALLGRIND_TOGGLE_COLLECT;
+    if (collect) CALLGRIND_TOGGLE_COLLECT;
     return r;
   }
 };
+
+struct SetlsTimes {
+  double total_us = 0, chip_us = 0;
+};
+
+// One setls handshake; the chip's share is timed inside the link.
+SetlsTimes setls_handshake_once(SetlsBench& b, bool collect_chip_only) {
+  SetlsTimes t;
+  double chip_t0 = 0;
+  b.link->before = [&] {
+    if (collect_chip_only) CALLGRIND_TOGGLE_COLLECT;
+    chip_t0 = thread_cpu_us();
+  };
+  b.link->after = [&] {
+    t.chip_us += thread_cpu_us() - chip_t0;
+    if (collect_chip_only) CALLGRIND_TOGGLE_COLLECT;
+  };
+  SetlsConnection c = setls_server_half(b);
+  ClientClock clock;
+  clock.collect = !collect_chip_only;
+  clock([&] {
+    c.engine = std::make_unique<host::ClientEngine>(*b.driver, b.config(bus::RecordMode::Host));
+    return 0;
+  });
+  setls_handshake(c, [&](const std::function<void()>& f) {
+    clock([&] {
+      f();
+      return 0;
+    });
+  });
+  clock([&] {
+    (void)c.engine->close();
+    c.engine.reset();
+    return 0;
+  });
+  b.link->before = nullptr;
+  b.link->after = nullptr;
+  t.total_us = clock.us;
+  return t;
+}
 
 int server_step(SSL* s) {
   int r = SSL_do_handshake(s);
@@ -198,6 +244,27 @@ int main(int argc, char** argv) {
       mbed = std::make_unique<MbedClient>();
       name = "Mbed TLS " MBEDTLS_VERSION_STRING " TLS 1.2";
       one = [&] { return mbedtls_handshake(*mbed, sctx.get()); };
+    } else if (id == "setls-13") {
+      SetlsBench b;
+      const char* collect = std::getenv("SETLS_BENCH_COLLECT");
+      bool chip_only = collect != nullptr && std::string(collect) == "chip";
+      std::vector<double> total, chip;
+      for (int i = 0; i < count + 1; ++i) {
+        if (i == 0) CALLGRIND_ZERO_STATS;
+        SetlsTimes t = setls_handshake_once(b, chip_only);
+        if (i == 0) {
+          CALLGRIND_ZERO_STATS;
+          continue;
+        }
+        total.push_back(t.total_us);
+        chip.push_back(t.chip_us);
+      }
+      std::sort(total.begin(), total.end());
+      std::sort(chip.begin(), chip.end());
+      std::printf("{\"id\": \"setls-13\", \"name\": \"setls ClientEngine + in-process chip, TLS 1.3\", \"count\": %d, "
+                  "\"cpu_us_median\": %.1f, \"chip_cpu_us_median\": %.1f}\n",
+                  count, total[total.size() / 2], chip[chip.size() / 2]);
+      return 0;
     } else {
       std::fprintf(stderr, "unknown client %s\n", id.c_str());
       return 2;

@@ -31,6 +31,7 @@
 
 #include "bench/heap_tracker.h"
 #include "bench/openssl_pair.h"
+#include "bench/setls_client.h"
 
 namespace setls::bench {
 namespace {
@@ -320,6 +321,101 @@ std::vector<Result> mbedtls_cases() {
   return out;
 }
 
+// ---- setls: host::ClientEngine, the chip in-process but untracked ----
+
+Result setls_connection(SetlsBench& b, bus::RecordMode mode, size_t receive_buffer, bool measure) {
+  SetlsConnection c;
+  {
+    heap::Untracked off;
+    c = setls_server_half(b);
+    pregrow(c.to_server);
+    pregrow(c.to_client);
+  }
+  // The chip is another device: its memory is not the host's.
+  bool was = false;
+  b.link->before = [&] {
+    was = heap::tracking();
+    heap::set_tracking(false);
+  };
+  b.link->after = [&] { heap::set_tracking(was); };
+  if (measure) heap::start();
+  c.engine = std::make_unique<host::ClientEngine>(*b.driver, b.config(mode, receive_buffer));
+  setls_handshake(c, [](const std::function<void()>& f) {
+    // The harness moves bytes between engine and server: only engine calls count.
+    f();
+  });
+  server_send(c.server.get(), kExchange);
+  Bytes wire;
+  {
+    heap::Untracked off;
+    wire.resize(static_cast<size_t>(BIO_pending(c.to_client)));
+    BIO_read(c.to_client, wire.data(), static_cast<int>(wire.size()));
+  }
+  if (!c.engine->receive(wire)) throw std::runtime_error("setls receive: " + describe(c.engine->error()));
+  Bytes got = c.engine->take_application_data();
+  if (got.size() != kExchange) throw std::runtime_error("setls: short read");
+  if (!c.engine->send(got)) throw std::runtime_error("setls send: " + describe(c.engine->error()));
+  Bytes out = c.engine->take_output();
+  {
+    heap::Untracked off;
+    BIO_write(c.to_server, out.data(), static_cast<int>(out.size()));
+  }
+  server_receive(c.server.get(), kExchange);
+  Result r;
+  r.peak_stats = heap::stats();
+  r.retained = heap::stats().live;
+  (void)c.engine->close();
+  c.engine.reset();
+  heap::set_tracking(false);
+  b.link->before = nullptr;
+  b.link->after = nullptr;
+  return r;
+}
+
+std::vector<Result> setls_cases() {
+  std::vector<Result> out;
+  struct Case {
+    bus::RecordMode mode;
+    size_t buffer;
+    const char* records;
+  };
+  const Case cases[] = {
+      {bus::RecordMode::Host, 16384, "16384, host record mode"},
+      {bus::RecordMode::Host, 1024, "1024 (record_size_limit), host record mode"},
+      {bus::RecordMode::Chip, 16384, "16384, chip record mode"},
+      {bus::RecordMode::Chip, 1024, "1024 (record_size_limit), chip record mode"},
+  };
+  std::unique_ptr<SetlsBench> b;
+  try {
+    heap::Untracked off;
+    b = std::make_unique<SetlsBench>();
+  } catch (const std::exception& e) {
+    Result r;
+    r.impl = "setls";
+    r.tls = "1.3";
+    r.records = "-";
+    r.note = std::string("not measured yet: ") + e.what();
+    return {r};
+  }
+  for (const Case& k : cases) {
+    Result r;
+    try {
+      setls_connection(*b, k.mode, k.buffer, false);
+      r = setls_connection(*b, k.mode, k.buffer, true);
+    } catch (const std::exception& e) {
+      heap::set_tracking(false);
+      r = Result{};
+      r.note = std::string("not measured yet: ") + e.what() + " (needs the chip's TLS commands, branch chiptls)";
+    }
+    r.impl = "setls ClientEngine";
+    r.tls = "1.3";
+    r.records = k.records;
+    if (r.note.empty()) r.note = "the chip's memory excluded (another device)";
+    out.push_back(r);
+  }
+  return out;
+}
+
 std::string json_escape(const std::string& s) {
   std::string o;
   for (char c : s) {
@@ -346,6 +442,7 @@ int main(int argc, char** argv) {
   try {
     for (auto& r : openssl_cases()) all.push_back(r);
     for (auto& r : mbedtls_cases()) all.push_back(r);
+    for (auto& r : setls_cases()) all.push_back(r);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "setls_heap_probe: %s\n", e.what());
     ERR_print_errors_fp(stderr);
