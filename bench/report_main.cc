@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -42,6 +43,15 @@ std::string fmt(double v, int decimals = 1) {
 
 // Google Benchmark: the median CPU time (ns) of a benchmark run with
 // repetitions, or its only run.
+// The coefficient of variation of the CPU time across repetitions (0..1).
+std::map<std::string, double> micro_cpu_cv(const json& micro) {
+  std::map<std::string, double> out;
+  if (micro.is_null()) return out;
+  for (const auto& b : micro["benchmarks"])
+    if (b.value("aggregate_name", "") == "cv") out[b.value("run_name", "")] = b.value("cpu_time", 0.0);
+  return out;
+}
+
 std::map<std::string, double> micro_cpu_ns(const json& micro) {
   std::map<std::string, double> out;
   if (micro.is_null()) return out;
@@ -86,6 +96,13 @@ int main(int argc, char** argv) {
        << "- commit: `" << env.value("commit", "?") << "`, build: " << env.value("build_type", "?") << "\n"
        << "- OpenSSL " << env.value("openssl", "?") << ", Mbed TLS " << env.value("mbedtls", "?") << "\n"
        << "- date: " << env.value("date", "?") << "\n\n";
+    double load = std::atof(env.value("load", "0").c_str());
+    if (load > env.value("cores", 1))
+      md << "**The machine was busy** (load average " << fmt(load, 1) << " on " << env.value("cores", 1)
+         << " cores): timings are CPU times, but caches and frequency are shared, so they are noisy; the spread "
+            "(coefficient of variation across repetitions) is shown next to each record figure. Rerun `bench/run` on "
+            "an idle machine before drawing conclusions from small differences. Instruction counts, heap, code size "
+            "and modeled times do not depend on load.\n\n";
   }
 
   // ---- 1. Modeled handshake and chip flows ----
@@ -166,6 +183,7 @@ int main(int argc, char** argv) {
 
   // ---- 2. Records ----
   auto cpu = micro_cpu_ns(micro);
+  auto cv = micro_cpu_cv(micro);
   md << "## 2. Record protection throughput (CPU time, median)\n\n";
   json records = json::array();
   if (!cpu.empty()) {
@@ -182,9 +200,14 @@ int main(int argc, char** argv) {
         };
         double ss = get("BM_SetlsSeal"), os = get("BM_OpensslSeal"), sr = get("BM_SetlsSealOpen"),
                orr = get("BM_OpensslSealOpen");
-        md << "| 1." << v % 10 << " | " << n << " | " << fmt(ss, 0) << " MB/s | " << fmt(os, 0) << " MB/s | "
-           << fmt(ss / os, 2) << " | " << fmt(sr, 0) << " MB/s | " << fmt(orr, 0) << " MB/s | " << fmt(sr / orr, 2)
-           << " |\n";
+        auto spread = [&](const std::string& b) {
+          auto it = cv.find(b + args);
+          return it == cv.end() ? std::string() : " ±" + fmt(it->second * 100, 0) + "%";
+        };
+        md << "| 1." << v % 10 << " | " << n << " | " << fmt(ss, 0) << " MB/s" << spread("BM_SetlsSeal") << " | "
+           << fmt(os, 0) << " MB/s" << spread("BM_OpensslSeal") << " | " << fmt(ss / os, 2) << " | " << fmt(sr, 0)
+           << " MB/s" << spread("BM_SetlsSealOpen") << " | " << fmt(orr, 0) << " MB/s" << spread("BM_OpensslSealOpen")
+           << " | " << fmt(sr / orr, 2) << " |\n";
         dat << "\"1." << v % 10 << " " << (n / 1024) << "K\" " << fmt(ss, 1) << " " << fmt(os, 1) << " " << fmt(sr, 1)
             << " " << fmt(orr, 1) << "\n";
         records.push_back({{"tls", v}, {"bytes", n}, {"setls_seal_MBps", ss}, {"openssl_seal_MBps", os},
@@ -262,8 +285,11 @@ int main(int argc, char** argv) {
       if (c["measured"].get<bool>()) {
         md << c["peak_bytes"].get<uint64_t>() << " B | " << c["retained_bytes"].get<uint64_t>() << " B | "
            << c["allocations"].get<uint64_t>();
-        std::string label = c["impl"].get<std::string>().substr(0, c["impl"].get<std::string>().find(' ', 5)) + " " +
-                            c["tls"].get<std::string>() + " " + c["records"].get<std::string>().substr(0, 5);
+        std::string impl = c["impl"], rec = c["records"];
+        std::string label = impl.substr(0, impl.find(' ', 5)) + " " + c["tls"].get<std::string>() + " " +
+                            rec.substr(0, rec.find_first_of(" ,"));
+        if (rec.find("RELEASE") != std::string::npos) label += " rel.buf";
+        if (rec.find("chip record") != std::string::npos) label += " chip-rec";
         dat << "\"" << label << "\" " << c["peak_bytes"].get<uint64_t>() << " " << c["retained_bytes"].get<uint64_t>()
             << "\n";
       } else {
