@@ -41,9 +41,10 @@ host::ClientConfig SetlsBench::config(bus::RecordMode mode, size_t receive_buffe
   return c;
 }
 
-SetlsConnection setls_server_half(SetlsBench& b) {
+SetlsConnection setls_server_half(SetlsBench& b, size_t max_send_fragment) {
   SetlsConnection c;
   c.server.reset(SSL_new(b.server_ctx.get()));
+  if (max_send_fragment < 16384) SSL_set_max_send_fragment(c.server.get(), static_cast<long>(max_send_fragment));
   c.to_server = BIO_new(BIO_s_mem());
   c.to_client = BIO_new(BIO_s_mem());
   SSL_set_bio(c.server.get(), c.to_server, c.to_client);

@@ -53,7 +53,10 @@ struct SetlsConnection {
 };
 
 // Makes the server half (untracked work: call it outside measurements).
-SetlsConnection setls_server_half(SetlsBench& b);
+// `max_send_fragment` < 16384 makes the server send records no larger,
+// as a server honouring the client's record_size_limit would (libssl 3.0
+// does not implement that extension).
+SetlsConnection setls_server_half(SetlsBench& b, size_t max_send_fragment = 16384);
 
 // Runs the handshake; `client(f)` runs each client call (engine calls and
 // the moves of bytes into and out of it), so a benchmark can time or track
