@@ -7,7 +7,8 @@
 // runs first, so only per-connection memory is counted.
 //
 // Each case: mutual-auth handshake, then the server sends 16 KiB and the
-// client sends 16 KiB back. Reported: peak bytes live, bytes still live
+// client echoes it as it arrives, through an application buffer of one record
+// (16 KiB, or 1 KiB with small records) that is not counted. Reported: peak bytes live, bytes still live
 // before the connection is freed, and the number of allocations.
 //
 //   setls_heap_probe [--json FILE]
@@ -80,7 +81,7 @@ void server_receive(SSL* s, size_t n) {
 }
 
 // One libssl client connection; tracked = true for the measured one.
-Result openssl_connection(SSL_CTX* cctx, SSL_CTX* sctx, bool measure) {
+Result openssl_connection(SSL_CTX* cctx, SSL_CTX* sctx, bool measure, size_t chunk) {
   SslPair p;
   {
     heap::Untracked off;
@@ -113,15 +114,20 @@ Result openssl_connection(SSL_CTX* cctx, SSL_CTX* sctx, bool measure) {
   if (!done) throw std::runtime_error("openssl handshake did not finish");
   uint64_t handshake_peak = heap::stats().peak;
   server_send(p.server.get(), kExchange);
-  std::vector<unsigned char> buf(kExchange);
+  // The application echoes what it reads through its own `chunk`-byte
+  // buffer (not counted: the application's memory, not the library's).
+  std::vector<unsigned char> buf;
+  {
+    heap::Untracked off;
+    buf.resize(chunk);
+  }
   size_t got = 0;
   while (got < kExchange) {
-    int r = SSL_read(c, buf.data() + got, static_cast<int>(kExchange - got));
+    int r = SSL_read(c, buf.data(), static_cast<int>(chunk));
     if (r <= 0) throw std::runtime_error("openssl client read");
     got += static_cast<size_t>(r);
+    if (SSL_write(c, buf.data(), r) != r) throw std::runtime_error("openssl client write");
   }
-  if (SSL_write(c, buf.data(), static_cast<int>(kExchange)) != static_cast<int>(kExchange))
-    throw std::runtime_error("openssl client write");
   server_receive(p.server.get(), kExchange);
   Result out;
   out.handshake_peak = handshake_peak;
@@ -155,8 +161,9 @@ std::vector<Result> openssl_cases() {
     auto sctx = make_server_ctx(o);
     auto cctx = make_client_ctx(o);
     if (k.release) SSL_CTX_set_mode(cctx.get(), SSL_MODE_RELEASE_BUFFERS);
-    openssl_connection(cctx.get(), sctx.get(), false);  // warm-up: lazy library state
-    Result r = openssl_connection(cctx.get(), sctx.get(), true);
+    size_t chunk = k.mfl != 0 ? k.mfl : kExchange;
+    openssl_connection(cctx.get(), sctx.get(), false, chunk);  // warm-up: lazy library state
+    Result r = openssl_connection(cctx.get(), sctx.get(), true, chunk);
     r.impl = std::string("OpenSSL ") + OPENSSL_VERSION_STR;
     r.tls = k.version == TLS1_3_VERSION ? "1.3" : "1.2";
     r.records = k.records;
@@ -244,7 +251,7 @@ struct MbedApp {
   }
 };
 
-Result mbed_connection(MbedApp& app, SSL_CTX* sctx, bool measure) {
+Result mbed_connection(MbedApp& app, SSL_CTX* sctx, bool measure, size_t chunk) {
   MbedWire wire;
   SslPtr server;
   {
@@ -274,18 +281,22 @@ Result mbed_connection(MbedApp& app, SSL_CTX* sctx, bool measure) {
   if (!done) throw std::runtime_error("mbedtls handshake did not finish");
   uint64_t handshake_peak = heap::stats().peak;
   server_send(server.get(), kExchange);
-  std::vector<unsigned char> buf(kExchange);
+  std::vector<unsigned char> buf;
+  {
+    heap::Untracked off;
+    buf.resize(chunk);
+  }
   size_t got = 0;
   while (got < kExchange) {
-    int r = mbedtls_ssl_read(&ssl, buf.data() + got, kExchange - got);
+    int r = mbedtls_ssl_read(&ssl, buf.data(), chunk);
     if (r <= 0) mbed_check(r == 0 ? -1 : r, "read");
     got += static_cast<size_t>(r);
-  }
-  size_t sent = 0;
-  while (sent < kExchange) {
-    int r = mbedtls_ssl_write(&ssl, buf.data() + sent, kExchange - sent);
-    if (r <= 0) mbed_check(r, "write");
-    sent += static_cast<size_t>(r);
+    size_t sent = 0;
+    while (sent < static_cast<size_t>(r)) {
+      int w = mbedtls_ssl_write(&ssl, buf.data() + sent, static_cast<size_t>(r) - sent);
+      if (w <= 0) mbed_check(w, "write");
+      sent += static_cast<size_t>(w);
+    }
   }
   server_receive(server.get(), kExchange);
   Result out;
@@ -309,8 +320,9 @@ std::vector<Result> mbedtls_cases() {
     o.mutual = true;
     auto sctx = make_server_ctx(o);
     MbedApp app(k.mfl);
-    mbed_connection(app, sctx.get(), false);
-    Result r = mbed_connection(app, sctx.get(), true);
+    size_t chunk = k.mfl != 0 ? 1024 : kExchange;
+    mbed_connection(app, sctx.get(), false, chunk);
+    Result r = mbed_connection(app, sctx.get(), true, chunk);
     r.impl = "Mbed TLS " MBEDTLS_VERSION_STRING;
     r.tls = "1.2";
     r.records = k.records;
@@ -343,29 +355,41 @@ Result setls_connection(SetlsBench& b, bus::RecordMode mode, size_t receive_buff
     heap::set_tracking(false);
   };
   b.link->after = [&] { heap::set_tracking(was); };
+  // Only the client's calls are tracked; the harness runs the libssl server
+  // between them, untracked.
   if (measure) heap::start();
   c.engine = std::make_unique<host::ClientEngine>(*b.driver, b.config(mode, receive_buffer));
-  setls_handshake(c, [](const std::function<void()>& f) {
-    // The harness moves bytes between engine and server: only engine calls count.
+  heap::set_tracking(false);
+  setls_handshake(c, [measure](const std::function<void()>& f) {
+    heap::set_tracking(measure);
     f();
+    heap::set_tracking(false);
   });
+  heap::set_tracking(measure);
   uint64_t handshake_peak = heap::stats().peak;
   server_send(c.server.get(), kExchange);
-  Bytes wire;
+  // The application reads the socket in 256-byte pieces and echoes what the
+  // engine hands it; the pieces are the application's (untracked).
+  Bytes wire, piece;
   {
     heap::Untracked off;
     wire.resize(static_cast<size_t>(BIO_pending(c.to_client)));
     BIO_read(c.to_client, wire.data(), static_cast<int>(wire.size()));
+    piece.reserve(256);
   }
-  if (!c.engine->receive(wire)) throw std::runtime_error("setls receive: " + describe(c.engine->error()));
-  Bytes got = c.engine->take_application_data();
-  if (got.size() != kExchange) throw std::runtime_error("setls: short read " + std::to_string(got.size()));
-  if (!c.engine->send(got)) throw std::runtime_error("setls send: " + describe(c.engine->error()));
-  Bytes out = c.engine->take_output();
-  {
+  size_t echoed = 0;
+  for (size_t pos = 0; pos < wire.size(); pos += 256) {
+    ByteView part = ByteView(wire).subspan(pos, std::min<size_t>(256, wire.size() - pos));
+    if (!c.engine->receive(part)) throw std::runtime_error("setls receive: " + describe(c.engine->error()));
+    Bytes got = c.engine->take_application_data();
+    if (got.empty()) continue;
+    echoed += got.size();
+    if (!c.engine->send(got)) throw std::runtime_error("setls send: " + describe(c.engine->error()));
+    Bytes out = c.engine->take_output();
     heap::Untracked off;
     BIO_write(c.to_server, out.data(), static_cast<int>(out.size()));
   }
+  if (echoed != kExchange) throw std::runtime_error("setls: echoed " + std::to_string(echoed));
   server_receive(c.server.get(), kExchange);
   Result r;
   r.peak_stats = heap::stats();
