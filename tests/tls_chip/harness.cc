@@ -280,7 +280,7 @@ Bytes rewrite_server_hello(ByteView flight, const HelloEdit& edit) {
   return out;
 }
 
-Bytes rewrite_flight(ByteView flight, ByteView secret, const FlightEdit& edit) {
+Bytes rewrite_flight(ByteView flight, ByteView secret, const FlightEdit& edit, size_t fragment) {
   Bytes out;
   const tls::SuiteInfo* suite = nullptr;
   tls::RecordProtection read;
@@ -314,8 +314,18 @@ Bytes rewrite_flight(ByteView flight, ByteView secret, const FlightEdit& edit) {
   auto keys = chip::tls13::traffic_keys(suite->hash, suite->aead, secret);
   tls::RecordProtection write;
   if (!write.init(tls::kTls13, *suite, keys.key.view(), keys.iv.view())) throw std::runtime_error("keys");
-  for (const Bytes& m : messages)
-    if (!write.seal(tls::ContentType::Handshake, m, out)) throw std::runtime_error("seal");
+  if (fragment == 0) {
+    for (const Bytes& m : messages)
+      if (!write.seal(tls::ContentType::Handshake, m, out)) throw std::runtime_error("seal");
+    return out;
+  }
+  Bytes stream;
+  for (const Bytes& m : messages) append(stream, m);
+  for (ByteView rest = stream; !rest.empty();) {
+    size_t n = std::min(rest.size(), fragment);
+    if (!write.seal(tls::ContentType::Handshake, rest.first(n), out)) throw std::runtime_error("seal");
+    rest = rest.subspan(n);
+  }
   return out;
 }
 

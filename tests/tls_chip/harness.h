@@ -103,7 +103,9 @@ uint64_t now_ms();
 // `edit` (with the plaintext ServerHello message, for transcripts), and
 // seals them again under the same key.
 using FlightEdit = std::function<void(std::vector<Bytes>& messages, const Bytes& server_hello)>;
-Bytes rewrite_flight(ByteView flight, ByteView server_handshake_secret, const FlightEdit& edit);
+// `fragment` > 0: the messages are sealed as one stream cut into records of
+// that many bytes (messages then span records).
+Bytes rewrite_flight(ByteView flight, ByteView server_handshake_secret, const FlightEdit& edit, size_t fragment = 0);
 // Changes plaintext ServerHello bytes in a flight in place.
 using HelloEdit = std::function<void(Bytes& server_hello_message)>;
 Bytes rewrite_server_hello(ByteView flight, const HelloEdit& edit);

@@ -184,6 +184,49 @@ TEST(ChipRefuses, AFlippedBitInAnEncryptedRecord) {
   expect_recovers(t);
 }
 
+TEST(ChipRefuses, AMessageAfterTheFinishedInTheSameRecord) {
+  // The Finished changes the keys: it must end its record (RFC 8446 §5.1).
+  ChipTls t;
+  TlsServer server(t.server_options());
+  HandshakeHooks hooks;
+  bool done = false;
+  hooks.edit_server_bytes = [&](ByteView bytes, TlsServer& s, const Bytes&) {
+    if (done) return Bytes(bytes.begin(), bytes.end());
+    done = true;
+    return rewrite_flight(
+        bytes, s.server_handshake_secret, [](std::vector<Bytes>& m, const Bytes&) { m.push_back(m.front()); },
+        16384);
+  };
+  EXPECT_EQ(run_handshake(t.plain(), server, t.client_options(RecordMode::Chip), hooks).status(),
+            Status::ServerKeyChangeStraddle);
+  expect_recovers(t);
+}
+
+TEST(ChipRefuses, AHandshakeMessageLargerThanItsBuffer) {
+  // Refused as soon as its header arrives: the chip never buffers it.
+  ChipTls t;
+  TlsServer server(t.server_options());
+  HandshakeHooks hooks;
+  bool done = false;
+  hooks.edit_server_bytes = [&](ByteView bytes, TlsServer& s, const Bytes&) {
+    if (done) return Bytes(bytes.begin(), bytes.end());
+    done = true;
+    return rewrite_flight(
+        bytes, s.server_handshake_secret,
+        [](std::vector<Bytes>& m, const Bytes&) {
+          Bytes huge(20000, 0x30);
+          tls::CertificateEntry entry{huge, {}};
+          tls::Certificate13 cert;
+          cert.entries = tls::List<tls::CertificateEntry>(std::span(&entry, 1));
+          m[find_message(m, tls::HandshakeType::Certificate)] = message_bytes(cert);
+        },
+        16384);
+  };
+  EXPECT_EQ(run_handshake(t.plain(), server, t.client_options(RecordMode::Chip), hooks).status(),
+            Status::ServerMessageTooLarge);
+  expect_recovers(t);
+}
+
 // ---- negotiation
 
 TEST(ChipRefuses, ACipherSuiteTheClientDidNotOffer) {
