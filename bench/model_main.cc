@@ -6,6 +6,7 @@
 //   setls_bench_model [--json FILE]
 //
 // Nothing here sleeps: the meter only adds up.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -41,6 +42,45 @@ std::unique_ptr<host::ChipDriver> metered_driver(chip::Firmware& fw, chip::Laten
   auto link = std::make_unique<chip::InProcessTransport>(fw, next_connection++);
   link->port().set_meter(&meter);
   return must(host::ChipDriver::open(std::move(link)), "HELLO");
+}
+
+// One setls handshake against the in-process libssl server, metered from
+// the ClientHello to the client's last flight (bus frames and chip work).
+struct HandshakeFlow {
+  SetlsBenchOptions server;
+  bus::RecordMode mode = bus::RecordMode::Host;
+  std::vector<uint16_t> groups = {23};  // the first gets a key share
+  bool resume = false;                  // resume the ticket of an unmetered full handshake
+};
+
+void metered_handshake(chip::LatencyMeter& meter, HandshakeFlow f) {
+  if (f.resume) f.server.tickets = 1;
+  SetlsBench b(f.server);
+  uint16_t wanted = f.server.server_version == TLS1_3_VERSION ? tls::kTls13 : tls::kTls12;
+  std::vector<uint16_t> offered = setls_offered_versions(b);
+  if (std::find(offered.begin(), offered.end(), wanted) == offered.end())
+    throw std::runtime_error(std::string("setls ") + (wanted == tls::kTls13 ? "TLS 1.3" : "TLS 1.2") +
+                             ": not built yet on this commit (its ClientHello does not offer it)");
+  auto run = [&b](host::ClientConfig config) {
+    SetlsConnection conn = setls_server_half(b);
+    conn.engine = std::make_unique<host::ClientEngine>(*b.driver, std::move(config));
+    return conn;
+  };
+  auto plain = [](const std::function<void()>& fn) { fn(); };
+  host::ClientConfig config = b.config(f.mode);
+  config.groups = f.groups;
+  if (f.resume) {
+    SetlsConnection first = run(config);
+    setls_handshake(first, plain);
+    auto tickets = setls_take_tickets(first, plain);
+    if (tickets.empty()) throw std::runtime_error("no ticket to resume");
+    config.resume = tickets.back();
+  }
+  SetlsConnection c = run(config);
+  b.link->port().set_meter(&meter);
+  setls_handshake(c, plain);
+  b.link->port().set_meter(nullptr);
+  if (f.resume && SSL_session_reused(c.server.get()) != 1) throw std::runtime_error("the server did not resume");
 }
 
 struct Flow {
@@ -79,13 +119,39 @@ std::vector<Flow> flows() {
                  }});
   out.push_back({"tls13_mutual",
                  "TLS 1.3 handshake with client authentication (P-256, AES-128-GCM, host record mode) against libssl",
+                 [](chip::LatencyMeter& meter) { metered_handshake(meter, {}); }});
+  out.push_back({"tls13_server_auth", "the same handshake without client authentication",
                  [](chip::LatencyMeter& meter) {
-                   SetlsBench b;
-                   SetlsConnection c = setls_server_half(b);
-                   c.engine = std::make_unique<host::ClientEngine>(*b.driver, b.config(bus::RecordMode::Host));
-                   b.link->port().set_meter(&meter);
-                   setls_handshake(c, [](const std::function<void()>& f) { f(); });
-                   b.link->port().set_meter(nullptr);
+                   HandshakeFlow f;
+                   f.server.client_auth = false;
+                   metered_handshake(meter, f);
+                 }});
+  out.push_back({"tls13_hrr",
+                 "the mutual-auth handshake after a HelloRetryRequest (the client shares P-256, the server takes P-384)",
+                 [](chip::LatencyMeter& meter) {
+                   HandshakeFlow f;
+                   f.server.server_groups = "P-384";
+                   f.groups = {23, 24};
+                   metered_handshake(meter, f);
+                 }});
+  out.push_back({"tls13_resumed", "a resumed mutual-auth handshake (PSK with ECDHE, the ticket of a full handshake)",
+                 [](chip::LatencyMeter& meter) {
+                   HandshakeFlow f;
+                   f.resume = true;
+                   metered_handshake(meter, f);
+                 }});
+  out.push_back({"tls13_mutual_chip_records",
+                 "the mutual-auth handshake in chip record mode (the chip keeps the traffic keys)",
+                 [](chip::LatencyMeter& meter) {
+                   HandshakeFlow f;
+                   f.mode = bus::RecordMode::Chip;
+                   metered_handshake(meter, f);
+                 }});
+  out.push_back({"tls12_mutual", "TLS 1.2 handshake with client authentication (ECDHE-ECDSA-AES128-GCM-SHA256)",
+                 [](chip::LatencyMeter& meter) {
+                   HandshakeFlow f;
+                   f.server.server_version = TLS1_2_VERSION;
+                   metered_handshake(meter, f);
                  }});
   out.push_back({"attest", "attestation: the chip signs a 32-byte challenge",
                  [](chip::LatencyMeter& meter) {

@@ -9,10 +9,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bench/openssl_pair.h"
 #include "chip/bus/in_process.h"
 #include "host/tls/engine.h"
+#include "tests/support/chipd.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/tls_device.h"
 
 namespace setls::bench {
@@ -34,15 +37,34 @@ class ChipLink final : public bus::Transport {
   chip::InProcessTransport inner_;
 };
 
+// What the in-process libssl server accepts, and where the chip runs.
+struct SetlsBenchOptions {
+  int server_version = 0x0304;         // the server's only version: TLS1_3_VERSION or TLS1_2_VERSION
+  bool client_auth = true;             // the server demands the device's certificate
+  std::string server_groups = "P-256"; // "P-384": a client sharing P-256 first gets a HelloRetryRequest
+  int tickets = 0;                     // tickets the server issues per connection (resumption)
+  bool chipd = false;                  // the chip in setls-chipd over its UNIX socket, not in-process
+};
+
 struct SetlsBench {
+  SetlsBenchOptions options;
+  // The PKI and, unless options.chipd, the in-process chip the driver talks to.
   test::TlsDevice device = test::TlsDevice::create();
-  ChipLink* link = nullptr;  // owned by driver
+  std::unique_ptr<test::TempDir> chipd_dir;
+  std::unique_ptr<test::ChipDaemon> chipd;
+  ChipLink* link = nullptr;  // owned by driver; null with setls-chipd
   std::unique_ptr<host::ChipDriver> driver;
   SslCtxPtr server_ctx;
 
-  SetlsBench();
+  explicit SetlsBench(SetlsBenchOptions o = {});
+  ~SetlsBench();
   host::ClientConfig config(bus::RecordMode mode, size_t receive_buffer = 16384) const;
 };
+
+// The TLS versions setls's client offers with its default configuration,
+// read from the supported_versions of the ClientHello it actually sends:
+// the benchmarks run setls TLS 1.2 rows only when the library offers 1.2.
+std::vector<uint16_t> setls_offered_versions(SetlsBench& b);
 
 // One connection: the server side over memory BIOs, the client an engine.
 struct SetlsConnection {
@@ -62,5 +84,10 @@ SetlsConnection setls_server_half(SetlsBench& b, size_t max_send_fragment = 1638
 // the moves of bytes into and out of it), so a benchmark can time or track
 // them. Throws on failure.
 void setls_handshake(SetlsConnection& c, const std::function<void(const std::function<void()>&)>& client);
+
+// After setls_handshake(): hands what the server sent since (its tickets)
+// to the engine and returns the tickets the engine accepted.
+std::vector<host::ResumptionTicket> setls_take_tickets(
+    SetlsConnection& c, const std::function<void(const std::function<void()>&)>& client);
 
 }  // namespace setls::bench
