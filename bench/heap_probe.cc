@@ -23,6 +23,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -148,9 +149,11 @@ std::vector<Result> openssl_cases() {
   };
   const Case cases[] = {
       {TLS1_3_VERSION, 0, false, "16384"},
+      {TLS1_3_VERSION, 4096, false, "4096 (max_fragment_length)"},
       {TLS1_3_VERSION, 1024, false, "1024 (max_fragment_length)"},
       {TLS1_3_VERSION, 1024, true, "1024 (max_fragment_length) + SSL_MODE_RELEASE_BUFFERS"},
       {TLS1_2_VERSION, 0, false, "16384"},
+      {TLS1_2_VERSION, 4096, false, "4096 (max_fragment_length)"},
       {TLS1_2_VERSION, 1024, false, "1024 (max_fragment_length)"},
   };
   for (const Case& k : cases) {
@@ -314,13 +317,14 @@ std::vector<Result> mbedtls_cases() {
     unsigned char mfl;
     const char* records;
   };
-  for (const Case& k : {Case{0, "16384"}, Case{MBEDTLS_SSL_MAX_FRAG_LEN_1024, "1024 (max_fragment_length)"}}) {
+  for (const Case& k : {Case{0, "16384"}, Case{MBEDTLS_SSL_MAX_FRAG_LEN_4096, "4096 (max_fragment_length)"},
+                        Case{MBEDTLS_SSL_MAX_FRAG_LEN_1024, "1024 (max_fragment_length)"}}) {
     PairOptions o;
     o.version = TLS1_2_VERSION;
     o.mutual = true;
     auto sctx = make_server_ctx(o);
     MbedApp app(k.mfl);
-    size_t chunk = k.mfl != 0 ? 1024 : kExchange;
+    size_t chunk = k.mfl == MBEDTLS_SSL_MAX_FRAG_LEN_1024 ? 1024 : k.mfl != 0 ? 4096 : kExchange;
     mbed_connection(app, sctx.get(), false, chunk);
     Result r = mbed_connection(app, sctx.get(), true, chunk);
     r.impl = "Mbed TLS " MBEDTLS_VERSION_STRING;
@@ -412,6 +416,7 @@ std::vector<Result> setls_cases() {
   };
   const Case cases[] = {
       {bus::RecordMode::Host, 16384, "16384, host record mode"},
+      {bus::RecordMode::Host, 4096, "4096 (record_size_limit), host record mode"},
       {bus::RecordMode::Host, 1024, "1024 (record_size_limit), host record mode"},
       {bus::RecordMode::Chip, 16384, "16384, chip record mode"},
       {bus::RecordMode::Chip, 1024, "1024 (record_size_limit), chip record mode"},
@@ -442,6 +447,20 @@ std::vector<Result> setls_cases() {
     r.tls = "1.3";
     r.records = k.records;
     if (r.note.empty()) r.note = "the chip's memory excluded (another device)";
+    out.push_back(r);
+  }
+  // TLS 1.2 rows appear once setls's ClientHello offers TLS 1.2.
+  std::vector<uint16_t> offered;
+  {
+    heap::Untracked off;
+    offered = setls_offered_versions(*b);
+  }
+  if (std::find(offered.begin(), offered.end(), tls::kTls12) == offered.end()) {
+    Result r;
+    r.impl = "setls ClientEngine";
+    r.tls = "1.2";
+    r.records = "-";
+    r.note = "not measured: setls TLS 1.2 is not built yet on this commit (its ClientHello does not offer it)";
     out.push_back(r);
   }
   return out;
