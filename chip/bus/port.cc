@@ -65,6 +65,27 @@ Bytes BusPort::respond_error(uint16_t seq, const Error& e) {
 }
 
 Bytes BusPort::handle(ByteView raw) {
+  if (meter_ == nullptr) return handle_frame(raw);
+  // Everything the chip computes for this frame (channel AEAD included) is
+  // counted; the bus time is the frame's bytes both ways.
+  CryptoOpCounts ops;
+  Bytes out;
+  {
+    CryptoOpScope scope(ops);
+    out = handle_frame(raw);
+  }
+  Reader r(raw);
+  uint16_t ignored = 0, code = 0;
+  if (!r.u16(ignored) || !r.u16(ignored) || !r.u16(code)) code = 0;
+  last_cost_.command = code;
+  last_cost_.request_size = raw.size();
+  last_cost_.response_size = out.size();
+  last_cost_.ops = ops;
+  last_cost_.cost = meter_->record(code, ops, raw.size(), out.size());
+  return out;
+}
+
+Bytes BusPort::handle_frame(ByteView raw) {
   secure_request_ = false;
   auto decoded = bus::decode_frame(raw, bus::kCommandMarker);
   if (!decoded) {

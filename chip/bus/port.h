@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "chip/firmware/firmware.h"
+#include "chip/perf/latency.h"
 #include "common/bus/frame.h"
 
 namespace setls::chip {
@@ -24,6 +25,15 @@ struct TraceEvent {
   bool replayed = false;
 };
 
+// What a latency model made of one frame (only with a meter attached).
+struct FrameCost {
+  uint16_t command = 0;     // the frame's command id (0 for an undecodable frame)
+  size_t request_size = 0;  // whole frames, as on the bus
+  size_t response_size = 0;
+  CryptoOpCounts ops;       // what the firmware computed for it
+  ModeledCost cost;
+};
+
 class BusPort {
  public:
   BusPort(Firmware& firmware, uint32_t connection_id);
@@ -33,12 +43,18 @@ class BusPort {
 
   // One frame in, one frame out.
   Bytes handle(ByteView frame);
+  // Counts each frame's crypto operations and bus bytes into `meter`
+  // (nullptr: off). The meter must outlive the port or be detached first.
+  void set_meter(LatencyMeter* meter) { meter_ = meter; }
+  // The last frame's modeled cost, when a meter is attached.
+  const FrameCost& last_cost() const { return last_cost_; }
   // True once the secure channel failed: the daemon closes the link.
   bool closed() const { return dead_; }
 
   std::function<void(const TraceEvent&)> on_trace;
 
  private:
+  Bytes handle_frame(ByteView frame);
   // Encodes an answer; protected when the request came over the channel.
   Bytes respond(uint16_t seq, Status status, uint8_t flags, ByteView payload);
   Bytes respond_error(uint16_t seq, const Error& e);
@@ -51,6 +67,8 @@ class BusPort {
 
   Firmware& fw_;
   Connection conn_;
+  LatencyMeter* meter_ = nullptr;
+  FrameCost last_cost_;
   bool hello_done_ = false;
   bool dead_ = false;            // the secure channel failed: the link is closed
   bool secure_request_ = false;  // the frame being answered came over the channel

@@ -10,8 +10,11 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <chrono>
 #include <cstring>
+#include <fstream>
 #include <map>
+#include <thread>
 
 #include "chip/bus/port.h"
 #include "common/bus/command.h"
@@ -60,6 +63,22 @@ void print_trace(const TraceEvent& e) {
                e.replayed ? " (replayed)" : "");
 }
 
+void print_cost(uint32_t connection, const FrameCost& c) {
+  std::fprintf(stderr, "setls-chipd: conn %u %s modeled %.3f ms (crypto %.3f, bus %.3f%s): %s\n", connection,
+               bus::command_name(c.command), c.cost.total_ms(), c.cost.crypto_ms, c.cost.bus_ms,
+               c.cost.lower_bound ? ", lower bound" : "", ops_summary(c.ops).c_str());
+}
+
+void write_stats(const std::string& path, const LatencyMeter& meter) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << meter_json(meter) << "\n";
+    if (!out) return;
+  }
+  std::rename(tmp.c_str(), path.c_str());
+}
+
 }  // namespace
 
 int serve(Firmware& firmware, const ServerOptions& options) {
@@ -75,7 +94,15 @@ int serve(Firmware& firmware, const ServerOptions& options) {
 
   struct Client {
     std::unique_ptr<BusPort> port;
+    uint32_t id = 0;
   };
+  std::unique_ptr<LatencyMeter> meter;
+  if (options.profile != nullptr) {
+    meter = std::make_unique<LatencyMeter>(*options.profile);
+    std::fprintf(stderr, "setls-chipd: latency profile %s: %s%s\n", std::string(options.profile->name).c_str(),
+                 std::string(options.profile->part).c_str(), options.sleep ? "" : " (modeled, not slept)");
+    if (!options.stats_path.empty()) write_stats(options.stats_path, *meter);
+  }
   std::map<int, Client> clients;
   uint32_t next_connection = 1;
   Bytes buffer(bus::kMaxFrame + 1);
@@ -102,9 +129,11 @@ int serve(Firmware& firmware, const ServerOptions& options) {
         std::fprintf(stderr, "setls-chipd: refusing connection: %zu already open\n", clients.size());
         ::close(fd);
       } else if (fd >= 0) {
-        auto port = std::make_unique<BusPort>(firmware, next_connection++);
+        uint32_t id = next_connection++;
+        auto port = std::make_unique<BusPort>(firmware, id);
         if (options.verbose) port->on_trace = print_trace;
-        clients[fd] = Client{std::move(port)};
+        port->set_meter(meter.get());
+        clients[fd] = Client{std::move(port), id};
       }
     }
     for (size_t i = 2; i < fds.size(); ++i) {
@@ -118,6 +147,15 @@ int serve(Firmware& firmware, const ServerOptions& options) {
         continue;
       }
       Bytes answer = clients[fd].port->handle(ByteView(buffer.data(), static_cast<size_t>(n)));
+      if (meter) {
+        // The part would answer only after computing and clocking out the
+        // frames: one command at a time, so the whole daemon waits.
+        const FrameCost& cost = clients[fd].port->last_cost();
+        if (options.verbose) print_cost(clients[fd].id, cost);
+        if (!options.stats_path.empty()) write_stats(options.stats_path, *meter);
+        if (options.sleep && cost.cost.total_ms() > 0)
+          std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(cost.cost.total_ms()));
+      }
       bool closed = clients[fd].port->closed();  // the secure channel failed: drop the link
       if (::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(answer.size()) || closed) {
         clients.erase(fd);
@@ -128,6 +166,11 @@ int serve(Firmware& firmware, const ServerOptions& options) {
 
   for (auto& [fd, client] : clients) ::close(fd);
   clients.clear();
+  if (meter)
+    std::fprintf(stderr, "setls-chipd: modeled %.3f ms in %llu frames (crypto %.3f, bus %.3f%s) on %s\n",
+                 meter->modeled_ms(), static_cast<unsigned long long>(meter->totals().frames),
+                 meter->totals().cost.crypto_ms, meter->totals().cost.bus_ms,
+                 meter->totals().cost.lower_bound ? ", lower bound" : "", std::string(options.profile->name).c_str());
   ::close(listener);
   ::unlink(options.socket_path.c_str());
   ::close(sfd);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "chip/firmware/firmware.h"
+#include "chip/perf/latency.h"
 
 namespace setls::chip {
 
@@ -14,6 +15,14 @@ struct ServerOptions {
   bool verbose = false;
   size_t max_connections = 64;
   std::string banner;  // printed once the socket listens (readiness)
+  // Latency model (docs/performance.md): each answer is delayed by the time
+  // the profiled part would need for it (unless !sleep), and with `verbose`
+  // each frame's modeled cost is traced.
+  const LatencyProfile* profile = nullptr;
+  bool sleep = true;
+  // When set, the meter's totals are written here (JSON, atomically) after
+  // every frame: a benchmark reads the modeled time without a bus command.
+  std::string stats_path;
 };
 
 // Serves until SIGTERM or SIGINT; returns the process exit code.

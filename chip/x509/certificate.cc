@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/crypto/hash.h"
+#include "common/crypto/op_count.h"
 
 namespace setls::chip::x509 {
 
@@ -172,6 +173,7 @@ Result<Bytes> build_csr(const EcKey& key, ByteView subject_der) {
   const unsigned char* p = subject->data();
   X509_NAME* name = d2i_X509_NAME(nullptr, &p, static_cast<long>(subject->size()));
   X509_REQ* req = X509_REQ_new();
+  count_crypto_op(CryptoOp::EcdsaSign);  // the CSR's self-signature
   bool ok = name != nullptr && req != nullptr && X509_REQ_set_version(req, 0) == 1 &&
             X509_REQ_set_subject_name(req, name) == 1 && X509_REQ_set_pubkey(req, key.pkey()) == 1 &&
             X509_REQ_sign(req, key.pkey(), evp_md(curve_hash(key.curve()))) > 0;

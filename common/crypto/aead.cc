@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include "common/crypto/op_count.h"
 #include "common/secure/secret.h"
 
 #include <utility>
@@ -89,6 +90,8 @@ Outcome Aead::init(AeadAlg alg, ByteView key) {
 static bool fits_int(size_t n) { return n < (1u << 30); }
 
 Outcome Aead::seal(ByteView nonce, ByteView aad, ByteView plaintext, std::span<uint8_t> out) {
+  count_crypto_op(CryptoOp::AeadCalls);
+  count_crypto_op(CryptoOp::AeadBytes, plaintext.size() + aad.size());
   if (!ready() || nonce.size() != kAeadNonceSize || out.size() < plaintext.size() + tag_size() ||
       !fits_int(plaintext.size()) || !fits_int(aad.size()))
     return Status::BadArgument;
@@ -114,6 +117,8 @@ Outcome Aead::seal(ByteView nonce, ByteView aad, ByteView plaintext, std::span<u
 }
 
 Outcome Aead::open(ByteView nonce, ByteView aad, ByteView ciphertext, std::span<uint8_t> out) {
+  count_crypto_op(CryptoOp::AeadCalls);
+  count_crypto_op(CryptoOp::AeadBytes, ciphertext.size() + aad.size());
   if (!ready() || nonce.size() != kAeadNonceSize) return Status::BadArgument;
   if (ciphertext.size() < tag_size()) return Status::TlsBadRecordMac;
   size_t body = ciphertext.size() - tag_size();

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string>
 
+#include "common/crypto/op_count.h"
+
 namespace setls {
 
 const char* curve_name(Curve c) { return c == Curve::P256 ? "P-256" : "P-384"; }
@@ -48,6 +50,7 @@ Result<EcKey> EcKey::from_pkey(EVP_PKEY* pkey) {
 }
 
 Result<EcKey> EcKey::generate(Curve curve) {
+  count_crypto_op(CryptoOp::Keygen);
   EVP_PKEY* pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", group_name(curve));
   if (pkey == nullptr) return Status::CryptoFailure;
   return EcKey(pkey);
@@ -149,6 +152,7 @@ SecretBytes EcKey::private_der() const {
 
 Result<Secret> EcKey::ecdh(const EcKey& peer) const {
   if (!pkey_ || !peer.valid() || peer.curve() != curve_) return Status::BadPublicKey;
+  count_crypto_op(CryptoOp::Ecdh);
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr);
   Secret out;
   size_t len = curve_scalar_size(curve_);
@@ -164,6 +168,8 @@ Result<Secret> EcKey::ecdh(const EcKey& peer) const {
 
 Result<Bytes> EcKey::sign(HashAlg hash, ByteView message) const {
   if (!pkey_) return Status::NoDeviceKey;
+  count_crypto_op(CryptoOp::EcdsaSign);
+  count_crypto_op(CryptoOp::HashBytes, message.size());
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   size_t len = 0;
   Bytes sig;
@@ -182,6 +188,8 @@ Result<Bytes> EcKey::sign(HashAlg hash, ByteView message) const {
 
 bool EcKey::verify(HashAlg hash, ByteView message, ByteView der_signature) const {
   if (!pkey_) return false;
+  count_crypto_op(CryptoOp::EcdsaVerify);
+  count_crypto_op(CryptoOp::HashBytes, message.size());
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   bool ok = ctx != nullptr &&
             EVP_DigestVerifyInit_ex(ctx, nullptr, hash_name(hash), nullptr, nullptr, pkey_.get(), nullptr) == 1 &&

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <utility>
 
+#include "common/crypto/op_count.h"
+
 namespace setls {
 
 // libcrypto only fails these calls on allocation failure or misuse; both are
@@ -17,6 +19,7 @@ const EVP_MD* evp_md(HashAlg alg) { return alg == HashAlg::Sha256 ? EVP_sha256()
 const char* hash_name(HashAlg alg) { return alg == HashAlg::Sha256 ? "SHA256" : "SHA384"; }
 
 Digest digest(HashAlg alg, ByteView data) {
+  count_crypto_op(CryptoOp::HashBytes, data.size());
   Digest d;
   unsigned int len = 0;
   check(EVP_Digest(data.data(), data.size(), d.bytes.data(), &len, evp_md(alg), nullptr));
@@ -52,7 +55,10 @@ Hash& Hash::operator=(Hash&& other) noexcept {
 
 Hash::~Hash() { EVP_MD_CTX_free(ctx_); }
 
-void Hash::update(ByteView data) { check(EVP_DigestUpdate(ctx_, data.data(), data.size())); }
+void Hash::update(ByteView data) {
+  count_crypto_op(CryptoOp::HashBytes, data.size());
+  check(EVP_DigestUpdate(ctx_, data.data(), data.size()));
+}
 
 Digest Hash::current() const {
   EVP_MD_CTX* copy = EVP_MD_CTX_new();

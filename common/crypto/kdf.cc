@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 
+#include "common/crypto/op_count.h"
+
 namespace setls {
 
 namespace {
@@ -44,9 +46,7 @@ EVP_KDF* hkdf() {
   return kdf;
 }
 
-}  // namespace
-
-Secret hmac(HashAlg alg, ByteView key, ByteView data) {
+Secret hmac_uncounted(HashAlg alg, ByteView key, ByteView data) {
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, mutable_name(alg), 0),
       OSSL_PARAM_construct_end()};
@@ -65,13 +65,22 @@ Secret hmac(HashAlg alg, ByteView key, ByteView data) {
   return out;
 }
 
+}  // namespace
+
+Secret hmac(HashAlg alg, ByteView key, ByteView data) {
+  count_crypto_op(CryptoOp::Hmac);
+  return hmac_uncounted(alg, key, data);
+}
+
 Secret hkdf_extract(HashAlg alg, ByteView salt, ByteView ikm) {
+  count_crypto_op(CryptoOp::HkdfExtract);
   // RFC 5869: an absent salt is hash_size zero bytes; an absent IKM is
   // hash_size zero bytes in TLS 1.3. Callers pass those explicitly.
-  return hmac(alg, salt, ikm);
+  return hmac_uncounted(alg, salt, ikm);
 }
 
 Secret hkdf_expand(HashAlg alg, ByteView prk, ByteView info, size_t length) {
+  count_crypto_op(CryptoOp::HkdfExpand);
   int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
@@ -86,6 +95,7 @@ Secret hkdf_expand(HashAlg alg, ByteView prk, ByteView info, size_t length) {
 
 Secret tls12_prf(HashAlg alg, ByteView secret, std::string_view label, ByteView seed,
                  size_t length) {
+  count_crypto_op(CryptoOp::Prf);
   static EVP_KDF* prf = kdf_algorithm("TLS1-PRF");
   // The PRF's seed is label ‖ seed; libcrypto concatenates repeated SEED params.
   ByteView label_bytes = as_bytes(label);
