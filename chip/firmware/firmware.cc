@@ -1,5 +1,6 @@
 #include "chip/firmware/firmware.h"
 
+#include "chip/firmware/build_time.h"
 #include "chip/firmware/commands.h"
 
 #include <algorithm>
@@ -69,7 +70,7 @@ Outcome Firmware::zeroize(bus::Lifecycle next) {
   return storage_->scrub_stale_bank();
 }
 
-const uint64_t Firmware::kBuildTime = SETLS_BUILD_TIME;
+const uint64_t Firmware::kBuildTime = kBuildDayUnix;
 
 uint64_t Firmware::time_floor() const { return std::max<uint64_t>(kBuildTime, state_.time_floor); }
 
