@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -29,8 +31,9 @@ std::string RunningServer::log_text() const {
 
 void write_server_files(const TestPki& pki, const TempDir& dir) { pki.write(dir.path()); }
 
-RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert) {
-  int port = free_port();
+RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert,
+                                   int port) {
+  if (port == 0) port = free_port();
   std::vector<std::string> argv = {"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
                                    "-cert", dir.file("server.crt"), "-key", dir.file("server.key"),
                                    "-CAfile", dir.file("device-ca.crt"), "-tls1_3",
@@ -46,8 +49,9 @@ RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> 
   return launch(dir, "s_server", argv, port);
 }
 
-RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert) {
-  int port = free_port();
+RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert,
+                                  int port) {
+  if (port == 0) port = free_port();
   std::vector<std::string> argv = {
       "gnutls-serv", "-p", std::to_string(port), "--x509certfile", dir.file("server.crt"), "--x509keyfile",
       dir.file("server.key"), "--x509cafile", dir.file("device-ca.crt"), "--echo",
@@ -57,6 +61,27 @@ RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> e
   if (require_client_cert) argv.push_back("--require-client-cert");
   argv.insert(argv.end(), extra.begin(), extra.end());
   return launch(dir, "gnutls-serv", argv, port);
+}
+
+RunningServer start_mosquitto(const TempDir& dir, int port) {
+  if (port == 0) port = free_port();
+  std::string conf = dir.file("mosquitto-" + std::to_string(port) + ".conf");
+  std::string text = "listener " + std::to_string(port) + " 127.0.0.1\n" +
+                     "cafile " + dir.file("device-ca.crt") + "\n" +
+                     "certfile " + dir.file("server.crt") + "\n" +
+                     "keyfile " + dir.file("server.key") + "\n" +
+                     "require_certificate true\n"
+                     "use_identity_as_username true\n"
+                     "allow_anonymous false\n"
+                     "tls_version tlsv1.3\n"
+                     "persistence false\n"
+                     "log_dest stderr\n"
+                     "log_type all\n"
+                     "connection_messages true\n";
+  // As root it would drop to user mosquitto and fail to read the key.
+  if (geteuid() == 0) text += "user root\n";
+  write_text(conf, text);
+  return launch(dir, "mosquitto", {"mosquitto", "-c", conf}, port);
 }
 
 }  // namespace setls::test

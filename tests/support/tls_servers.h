@@ -25,11 +25,17 @@ void write_server_files(const TestPki& pki, const TempDir& dir);
 // openssl s_server, TLS 1.3, requiring a client certificate from the device
 // CA unless `extra` says otherwise, echoing lines reversed (-rev). `extra`
 // adds or overrides options (-groups P-384, -ciphersuites …, -www …).
+// `port` 0 picks a free one; another value restarts a server where it was.
 RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> extra = {},
-                                   bool require_client_cert = true);
+                                   bool require_client_cert = true, int port = 0);
 
 // gnutls-serv, TLS 1.3 with our suites and groups, echoing (--echo).
+// It serves many connections at once (a select loop), unlike s_server.
 RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> extra = {},
-                                  bool require_client_cert = true);
+                                  bool require_client_cert = true, int port = 0);
+
+// mosquitto 2.0 with TLS 1.3, requiring a client certificate from the
+// device CA and taking its CN as the user name (use_identity_as_username).
+RunningServer start_mosquitto(const TempDir& dir, int port = 0);
 
 }  // namespace setls::test
