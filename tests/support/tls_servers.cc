@@ -36,6 +36,8 @@ RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> 
   if (port == 0) port = free_port();
   std::vector<std::string> argv = {"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
                                    "-cert", dir.file("server.crt"), "-key", dir.file("server.key"),
+                                   // -cert reads only the leaf: the intermediate comes from here.
+                                   "-cert_chain", dir.file("server.crt"),
                                    "-CAfile", dir.file("device-ca.crt"), "-tls1_3",
                                    "-ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_128_CCM_SHA256",
                                    "-groups", "P-256:P-384", "-ign_eof"};
@@ -82,6 +84,30 @@ RunningServer start_mosquitto(const TempDir& dir, int port) {
   if (geteuid() == 0) text += "user root\n";
   write_text(conf, text);
   return launch(dir, "mosquitto", {"mosquitto", "-c", conf}, port);
+}
+
+RunningServer start_nginx(const TempDir& dir, int port) {
+  if (port == 0) port = free_port();
+  std::string d = dir.path();
+  std::string conf = dir.file("nginx-" + std::to_string(port) + ".conf");
+  write_text(conf, "error_log " + d + "/nginx-error.log;\n"
+                   "pid " + d + "/nginx.pid;\n"
+                   "events {}\n"
+                   "http {\n"
+                   "  log_format tls '$remote_addr \"$request\" $status $ssl_protocol \"$ssl_client_s_dn\"';\n"
+                   "  access_log " + d + "/nginx-access.log tls;\n"
+                   "  server {\n"
+                   "    listen 127.0.0.1:" + std::to_string(port) + " ssl;\n"
+                   "    ssl_certificate " + d + "/server.crt;\n"
+                   "    ssl_certificate_key " + d + "/server.key;\n"
+                   "    ssl_client_certificate " + d + "/device-ca.crt;\n"
+                   "    ssl_verify_client on;\n"
+                   "    ssl_protocols TLSv1.3;\n"
+                   "    ssl_ecdh_curve prime256v1:secp384r1;\n"
+                   "    root " + d + "/www;\n"
+                   "  }\n"
+                   "}\n");
+  return launch(dir, "nginx", {"nginx", "-p", d, "-c", conf, "-g", "daemon off; master_process off;"}, port);
 }
 
 }  // namespace setls::test

@@ -38,4 +38,10 @@ RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> e
 // device CA and taking its CN as the user name (use_identity_as_username).
 RunningServer start_mosquitto(const TempDir& dir, int port = 0);
 
+// nginx (foreground, private prefix in `dir`) serving the files in
+// `dir`/www over TLS 1.3, requiring a client certificate from the device CA.
+// Its access log (`dir`/nginx-access.log) names each request's client
+// certificate subject and TLS version.
+RunningServer start_nginx(const TempDir& dir, int port = 0);
+
 }  // namespace setls::test
