@@ -60,11 +60,12 @@ TEST_F(TunnelTest, WhileTheServerIsDownEachConnectionIsResetAndLogged) {
   for (int i = 0; i < 3; ++i) {
     int fd = connect_plain(tunnel->port());
     ASSERT_GE(fd, 0);
-    send_all(fd, "hello?\n");
+    bool sent = send_all(fd, "hello?\n");
     Received r = read_from(fd, 0, 10s);
     ::close(fd);
     EXPECT_TRUE(r.data.empty());
-    EXPECT_TRUE(r.reset) << "a failed connection ends with RST, not a clean EOF";
+    // The reset shows on the send when it came first (the error is reported once).
+    EXPECT_TRUE(r.reset || !sent) << "a failed connection ends with RST, not a clean EOF";
     EXPECT_FALSE(r.timeout);
   }
   ASSERT_TRUE(tunnel->wait_for_connections(3, 10s)) << tunnel->log();

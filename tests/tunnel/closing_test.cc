@@ -94,12 +94,12 @@ TEST_F(TunnelTest, AConnectionWaitsForASessionSlotButNotForever) {
   auto start = SteadyClock::now();
   int fifth = connect_plain(tunnel->port());
   ASSERT_GE(fifth, 0);
-  send_all(fifth, "no slot for me\n");
+  bool sent = send_all(fifth, "no slot for me\n");
   Received r = read_from(fifth, 0, 15s);
   auto waited = SteadyClock::now() - start;
   ::close(fifth);
   EXPECT_TRUE(r.data.empty());
-  EXPECT_TRUE(r.reset);
+  EXPECT_TRUE(r.reset || !sent);
   EXPECT_GE(waited, 1300ms);
   EXPECT_LT(waited, 8s);
 
@@ -146,8 +146,10 @@ TEST_F(TunnelTest, BackpressureBoundsWhatIsInFlight) {
   ASSERT_GE(fd, 0);
   fcntl(fd, F_SETFL, O_NONBLOCK);
 
+  // Lines: gnutls-serv --echo answers each line (it gathers bytes until a newline).
   std::string chunk(64 * 1024, 'x');
-  for (size_t i = 0; i < chunk.size(); ++i) chunk[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 26);
+  for (size_t i = 0; i < chunk.size(); ++i)
+    chunk[i] = i % 1024 == 1023 ? '\n' : static_cast<char>('a' + (i * 7 + i / 4096) % 26);
   constexpr size_t kOffered = 256u << 20;  // far more than any buffer
   size_t sent = 0;
   auto last_progress = SteadyClock::now();
@@ -180,7 +182,7 @@ TEST_F(TunnelTest, BackpressureBoundsWhatIsInFlight) {
     back.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
-  ASSERT_EQ(back.size(), sent);
+  ASSERT_EQ(back.size(), sent) << tunnel->log() << server.log_text();
   for (size_t at = 0; at < sent; at += chunk.size()) {
     size_t n = std::min(chunk.size(), sent - at);
     ASSERT_EQ(back.compare(at, n, chunk, 0, n), 0) << "at " << at;

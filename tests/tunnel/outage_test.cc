@@ -16,17 +16,20 @@ TEST_F(TunnelTest, ServerKilledAndRestartedInTheMiddle) {
   for (int i = 0; i < 5; ++i)
     ASSERT_TRUE(round_trip(tunnel->port(), "before " + std::to_string(i) + "\n", "before " + std::to_string(i) + "\n"));
 
+  // Each finished (close_notify both ways) before the server goes.
+  ASSERT_TRUE(tunnel->wait_for_connections(5, 10s)) << tunnel->log();
   server.process.stop();  // by PID
   ASSERT_FALSE(wait_for_port(port, 200ms)) << "the server still listens";
   for (int i = 0; i < 5; ++i) {
     auto start = SteadyClock::now();
     int fd = connect_plain(tunnel->port());
     ASSERT_GE(fd, 0) << "the tunnel itself keeps accepting";
-    send_all(fd, "during the outage\n");
+    bool sent = send_all(fd, "during the outage\n");
     Received r = read_from(fd, 0, 15s);
     ::close(fd);
     EXPECT_TRUE(r.data.empty()) << r.data;
-    EXPECT_TRUE(r.reset) << "eof " << r.eof << " timeout " << r.timeout;
+    // A reset, seen by the send or by the read (the error is reported once).
+    EXPECT_TRUE(r.reset || !sent) << "eof " << r.eof << " timeout " << r.timeout;
     EXPECT_LT(SteadyClock::now() - start, 5s) << "a refused connect fails at once";
   }
 
