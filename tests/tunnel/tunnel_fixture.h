@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <functional>
@@ -153,6 +154,21 @@ inline Received read_from(int fd, size_t want, std::chrono::milliseconds timeout
   return r;
 }
 
+// One request through the tunnel: sends `line`, expects `expect` back, closes.
+inline ::testing::AssertionResult round_trip(int port, const std::string& line, const std::string& expect,
+                                             std::chrono::milliseconds timeout = 20s) {
+  int fd = connect_plain(port);
+  if (fd < 0) return ::testing::AssertionFailure() << "cannot connect to the tunnel";
+  bool sent = send_all(fd, line);
+  Received r = read_from(fd, expect.size(), timeout);
+  ::close(fd);
+  if (!sent) return ::testing::AssertionFailure() << "send failed";
+  if (r.data != expect)
+    return ::testing::AssertionFailure() << "got '" << r.data << "' (eof " << r.eof << ", reset " << r.reset
+                                         << ", timeout " << r.timeout << ")";
+  return ::testing::AssertionSuccess();
+}
+
 struct TunnelTest : ::testing::Test {
   TempDir dir;
   TestPki pki = TestPki::create();
@@ -170,29 +186,15 @@ struct TunnelTest : ::testing::Test {
     ASSERT_TRUE(host::save_pairing(pairing, ready.host_key, ready.chip_channel_spki).ok());
   }
 
-  // The tunnel towards 127.0.0.1:server_port for the name "localhost".
+  // The tunnel towards 127.0.0.1:server_port for the name "localhost" (unless `extra` names one).
   std::unique_ptr<TunnelProcess> start_tunnel(int server_port, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--connect", "127.0.0.1:" + std::to_string(server_port), "--servername",
-                                     "localhost"};
+    std::vector<std::string> args = {"--connect", "127.0.0.1:" + std::to_string(server_port)};
+    if (std::find(extra.begin(), extra.end(), "--servername") == extra.end())
+      args.insert(args.end(), {"--servername", "localhost"});
     args.insert(args.end(), extra.begin(), extra.end());
     auto t = std::make_unique<TunnelProcess>(*chipd, dir.file("tunnel-" + std::to_string(++tunnels_) + ".log"), args);
     EXPECT_NE(t->port(), 0) << "the tunnel did not start:\n" << t->log();
     return t;
-  }
-
-  // One request through the tunnel: sends `line`, expects `expect` back, closes.
-  ::testing::AssertionResult round_trip(int port, const std::string& line, const std::string& expect,
-                                        std::chrono::milliseconds timeout = 20s) {
-    int fd = connect_plain(port);
-    if (fd < 0) return ::testing::AssertionFailure() << "cannot connect to the tunnel";
-    bool sent = send_all(fd, line);
-    Received r = read_from(fd, expect.size(), timeout);
-    ::close(fd);
-    if (!sent) return ::testing::AssertionFailure() << "send failed";
-    if (r.data != expect)
-      return ::testing::AssertionFailure() << "got '" << r.data << "' (eof " << r.eof << ", reset " << r.reset
-                                           << ", timeout " << r.timeout << ")";
-    return ::testing::AssertionSuccess();
   }
 
  private:
