@@ -79,3 +79,14 @@ using Outcome = Result<void>;
     auto&& var = (expr);                   \
     if (!var.ok()) return var.error();     \
   } while (0)
+
+// Declares or assigns `lhs` from an expression yielding a Result, or
+// propagates its error: SETLS_TRY_ASSIGN(auto key, EcKey::generate(c));
+// Several statements: never use it as the body of an unbraced if.
+#ifndef SETLS_TRY_ASSIGN
+#define SETLS_TRY_ASSIGN(lhs, expr) SETLS_TRY_ASSIGN_IMPL(lhs, expr, SETLS_TRY_CAT(setls_try_value_, __COUNTER__))
+#define SETLS_TRY_ASSIGN_IMPL(lhs, expr, var) \
+  auto var = (expr);                          \
+  if (!var.ok()) return var.error();          \
+  lhs = std::move(var).value()
+#endif

@@ -54,6 +54,26 @@ enum class StatusClass : uint8_t {
   X(UnknownObject, 0x0208, "no such object", "list objects with `setls chip info`")                   \
   X(BadServerName, 0x0230, "invalid server name for certificate verification",                        \
     "give a DNS name (letters, digits, hyphens and dots; no wildcard, no IP literal) or a 4/16-byte IP address") \
+  X(ClientHelloTemplate, 0x0240, "ClientHello template is malformed or not zeroed where the chip fills it", \
+    "build it with the TLS codec: legacy_version 0x0303, random, session id (32 bytes), key shares and binder all zero bytes of their exact length") \
+  X(ClientHelloSuite, 0x0241, "ClientHello offers a cipher suite outside the chip's TLS 1.3 policy",  \
+    "offer only TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384 and TLS_AES_128_CCM_SHA256")            \
+  X(ClientHelloGroup, 0x0242, "ClientHello offers a group, or a key share, outside P-256/P-384",       \
+    "offer secp256r1/secp384r1 only, and key shares only for offered groups")                          \
+  X(ClientHelloSignature, 0x0243, "ClientHello offers a signature scheme outside the chip's policy",  \
+    "offer ecdsa_secp256r1_sha256 and ecdsa_secp384r1_sha384 only")                                    \
+  X(ClientHelloVersion, 0x0244, "ClientHello offers a TLS version other than 1.3",                    \
+    "supported_versions must list 0x0304 only")                                                        \
+  X(ClientHelloExtension, 0x0245, "ClientHello carries an extension the chip does not support, or lacks a required one", \
+    "send supported_versions, supported_groups, key_share and signature_algorithms; optional: server_name, alpn, record_size_limit, signature_algorithms_cert, padding, psk_key_exchange_modes, pre_shared_key") \
+  X(ClientHelloServerName, 0x0246, "ClientHello server_name differs from the name the session is opened for", \
+    "send server_name equal to the session's DNS name, and none for an IP address")                     \
+  X(ClientHelloPskMode, 0x0247, "ClientHello offers a PSK without (EC)DHE",                            \
+    "psk_key_exchange_modes must be psk_dhe_ke only, and is required with pre_shared_key")             \
+  X(TicketInvalid, 0x0248, "resumption ticket unknown, expired, or issued for another server name",   \
+    "start a full handshake; tickets live in chip RAM, are lost on reset and are used once")          \
+  X(RetryMismatch, 0x0249, "second ClientHello changes more than the HelloRetryRequest allows",        \
+    "resend the first ClientHello with one key share for the requested group and the cookie echoed (RFC 8446 §4.1.2)") \
   X(ManufacturingOnly, 0x0301, "refused: allowed only in the manufacturing state and the chip is locked", \
     "the factory commands are closed after lock; trust anchors change only through signed admin commands (`setls admin`)")            \
   X(Terminated, 0x0302, "refused: the chip is terminated (zeroized)", "a terminated chip cannot be reused")      \
@@ -88,7 +108,7 @@ enum class StatusClass : uint8_t {
   X(AuthorizationInvalid, 0x040C, "admin authorization rejected", "request a fresh challenge and authorize again")   \
   X(TimeBelowFloor, 0x040D, "refused: time is earlier than the chip's time floor", "set the host clock correctly")   \
   X(Rollback, 0x040E, "refused: firmware version is older than the anti-rollback counter", "sign a newer firmware") \
-  X(ChannelRequired, 0x040F, "refused: traffic keys are released only over the secure channel",       \
+  X(ChannelRequired, 0x040F, "refused: host record mode needs the secure channel (traffic keys are released only over it)", \
     "pair the host and open the secure channel, or use chip record mode")                             \
   X(Downgrade, 0x0410, "refused: downgrade sentinel in ServerHello.random", "a man in the middle forced an older TLS version") \
   X(HandshakeIncomplete, 0x0411, "refused: the server is not authenticated yet",                      \
@@ -112,6 +132,32 @@ enum class StatusClass : uint8_t {
     "a trust anchor needs critical basicConstraints CA:TRUE, keyUsage keyCertSign, a subject key identifier and no unknown critical extension") \
   X(CertificateVersion, 0x0431, "refused: a certificate in the chain is not X.509 v3",                \
     "v1/v2 certificates cannot carry basicConstraints, keyUsage or subjectAltName; reissue it as v3")   \
+  X(ServerDecodeError, 0x0440, "server sent a malformed TLS message", "the server or the network corrupted the handshake") \
+  X(ServerUnexpectedMessage, 0x0441, "server sent a TLS message out of order", "the server broke the TLS 1.3 handshake order") \
+  X(ServerVersion, 0x0442, "server did not select TLS 1.3", "the chip speaks TLS 1.3 only; enable it on the server") \
+  X(ServerSuiteNotOffered, 0x0443, "server chose a cipher suite the client did not offer", "the server is misbehaving") \
+  X(ServerGroupNotOffered, 0x0444, "server chose a group the client did not offer a key share for", "the server is misbehaving") \
+  X(ServerKeyShareInvalid, 0x0445, "server key share is not a valid point on the chosen curve",        \
+    "an invalid-curve attack or a broken server")                                                      \
+  X(ServerSessionIdMismatch, 0x0446, "server did not echo the client's legacy session id", "the server is misbehaving") \
+  X(ServerExtensionNotOffered, 0x0447, "server sent an extension the client did not offer", "the server is misbehaving") \
+  X(ServerExtensionMisplaced, 0x0448, "server sent an extension that is not allowed in that message (RFC 8446 §4.2)", \
+    "the server is misbehaving")                                                                        \
+  X(ServerAlpnNotOffered, 0x0449, "server selected an application protocol the client did not offer", "the server is misbehaving") \
+  X(ServerSignatureScheme, 0x044A, "server signed with a scheme the client did not offer or that does not match its certificate key", \
+    "the server must sign with ecdsa_secp256r1_sha256 (P-256 key) or ecdsa_secp384r1_sha384 (P-384 key)") \
+  X(ServerRetryInvalid, 0x044B, "HelloRetryRequest asks for a group not offered or already key-shared, or changes nothing", \
+    "the server is misbehaving")                                                                        \
+  X(ServerRetryMismatch, 0x044C, "ServerHello contradicts the HelloRetryRequest (suite or group)", "the server is misbehaving") \
+  X(ServerPskInvalid, 0x044D, "server selected a PSK the client did not offer, or one whose hash differs from the suite's", \
+    "the server is misbehaving")                                                                        \
+  X(ServerAlert, 0x044E, "the server sent an alert", "the detail is the TLS alert number (e.g. 40 handshake_failure, 116 certificate_required)") \
+  X(ServerRecordInvalid, 0x044F, "server record failed authentication (bad_record_mac)", "the connection was tampered with") \
+  X(ServerRecordOverflow, 0x0450, "server record exceeds the negotiated size limit", "the server ignored record_size_limit") \
+  X(ServerKeyChangeStraddle, 0x0451, "server handshake message straddles a key change", "the server is misbehaving (RFC 8446 §5.1)") \
+  X(ServerIllegalParameter, 0x0452, "server sent a value TLS 1.3 forbids", "the server is misbehaving") \
+  X(ServerMessageTooLarge, 0x0453, "server handshake message exceeds the chip's 16 KiB buffer",        \
+    "shorten the server's certificate chain")                                                          \
   X(SessionsFull, 0x0501, "all session slots are in use", "close a session before opening another")  \
   X(NvmFull, 0x0502, "not enough free space in the chip's storage", "remove an object first")         \
   X(TooManyObjects, 0x0503, "object table is full", "remove an object first")                         \

@@ -32,6 +32,15 @@ constexpr CommandSpec kCommands[] = {
     // Read-only: a factory station checks a server chain against the roots
     // it just stored, a device before it connects.
     {Command::X509Verify, kAlive, handlers::x509_verify},
+    // TLS sessions: only a locked, provisioned chip runs handshakes.
+    {Command::TlsStart, kOperational, handlers::tls_start},
+    {Command::TlsHandshake, kOperational, handlers::tls_handshake},
+    {Command::TlsRetry, kOperational, handlers::tls_retry},
+    {Command::TlsRecordIn, kOperational, handlers::tls_record_in},
+    {Command::TlsSeal, kOperational, handlers::tls_seal},
+    {Command::TlsPostHandshake, kOperational, handlers::tls_post_handshake},
+    {Command::TlsKeyUpdate, kOperational, handlers::tls_key_update},
+    {Command::TlsEnd, kOperational, handlers::tls_end},
 };
 }  // namespace
 

@@ -57,6 +57,14 @@ Result<Bytes> pair_host(Firmware&, Connection&, ByteView);
 Result<Bytes> channel_open(Firmware&, Connection&, ByteView);
 Result<Bytes> channel_finish(Firmware&, Connection&, ByteView);
 Result<Bytes> x509_verify(Firmware&, Connection&, ByteView);
+Result<Bytes> tls_start(Firmware&, Connection&, ByteView);
+Result<Bytes> tls_handshake(Firmware&, Connection&, ByteView);
+Result<Bytes> tls_retry(Firmware&, Connection&, ByteView);
+Result<Bytes> tls_record_in(Firmware&, Connection&, ByteView);
+Result<Bytes> tls_seal(Firmware&, Connection&, ByteView);
+Result<Bytes> tls_post_handshake(Firmware&, Connection&, ByteView);
+Result<Bytes> tls_key_update(Firmware&, Connection&, ByteView);
+Result<Bytes> tls_end(Firmware&, Connection&, ByteView);
 }  // namespace handlers
 
 }  // namespace setls::chip

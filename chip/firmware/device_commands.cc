@@ -58,6 +58,7 @@ Result<Bytes> info(Firmware& fw, Connection&, ByteView payload) {
   info.boot_state = fw.ram().boot_state;
   info.booted_version = fw.ram().booted_version;
   info.booted_digest = fw.ram().booted_digest;
+  info.sessions_used = static_cast<uint8_t>(fw.ram().sessions.used());
   info.sessions_total = static_cast<uint8_t>(fw.config().session_slots);
   for (const auto& o : s.objects) info.objects.push_back(describe_object(o));
   return bus::encode(info);

@@ -36,9 +36,13 @@ Result<Bytes> Firmware::execute(Connection& conn, uint16_t command, ByteView pay
   return spec->handler(*this, conn, payload);
 }
 
-void Firmware::disconnect(Connection&) {}
+// A session belongs to its link: when the link goes, so do its secrets.
+void Firmware::disconnect(Connection& conn) { ram_.sessions.end_all(conn.id); }
 
-void Firmware::power_cycle() { ram_ = VolatileState{}; }
+void Firmware::power_cycle() {
+  ram_ = VolatileState{};
+  ram_.sessions = SessionTable(config_.session_slots);
+}
 
 Outcome Firmware::update(const std::function<Outcome(NvmState&)>& change) {
   NvmState next = state_.clone();

@@ -13,6 +13,8 @@
 
 #include "chip/nvm/fuses.h"
 #include "chip/nvm/storage.h"
+#include "chip/tls/session_table.h"
+#include "chip/tls/ticket_cache.h"
 #include "common/bus/channel.h"
 #include "common/bus/messages.h"
 #include "common/crypto/ec.h"
@@ -40,6 +42,9 @@ struct Connection {
 
 struct FirmwareConfig {
   size_t session_slots = 4;
+  // Chip record mode: records sealed under one key before the chip sends a
+  // KeyUpdate on its own. 0: only before the AEAD usage limit.
+  uint64_t tls_rekey_records = 0;
 };
 
 // A secure boot between BootBegin and BootFinish.
@@ -57,6 +62,9 @@ struct VolatileState {
   std::optional<BootInProgress> boot;
   // The outstanding admin challenge: single use, gone on reset.
   std::optional<admin::Nonce> admin_nonce;
+  // TLS sessions and resumption tickets: secrets that die with the power.
+  SessionTable sessions;
+  TicketCache tickets;
 };
 
 class Firmware {
@@ -95,7 +103,9 @@ class Firmware {
 
  private:
   Firmware(std::unique_ptr<Storage> storage, NvmState state, const Fuses& fuses, FirmwareConfig config)
-      : storage_(std::move(storage)), state_(std::move(state)), fuses_(fuses.clone()), config_(config) {}
+      : storage_(std::move(storage)), state_(std::move(state)), fuses_(fuses.clone()), config_(config) {
+    power_cycle();
+  }
 
   std::unique_ptr<Storage> storage_;
   NvmState state_;

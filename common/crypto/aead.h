@@ -7,6 +7,7 @@
 
 #include "common/bytes/bytes.h"
 #include "common/result.h"
+#include "common/secure/secret.h"
 
 typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
 
@@ -41,9 +42,15 @@ class Aead {
  private:
   bool ccm() const;
   void reset();
+  // CCM: libcrypto picks the bulk routine for one direction when the key is
+  // set (AES-NI's ccm64 encrypt/decrypt blocks), so the key is set again
+  // whenever the direction changes. Messages under 16 bytes hid this.
+  bool key_for(int enc);
 
   AeadAlg alg_ = AeadAlg::Aes128Gcm;
   EVP_CIPHER_CTX* ctx_ = nullptr;
+  Secret ccm_key_;
+  int keyed_enc_ = 1;
 };
 
 }  // namespace setls

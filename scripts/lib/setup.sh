@@ -7,7 +7,7 @@ SETLS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # docs/dependencies.md.
 SETLS_PACKAGES=(
   build-essential cmake pkg-config ca-certificates
-  openssl libssl-dev
+  openssl libssl-dev jq
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
   clang libclang-rt-14-dev
   xz-utils iproute2 procps psmisc valgrind
@@ -40,10 +40,14 @@ ensure_packages() {
   return $rc
 }
 
-# build DIR [cmake options...]
-build() {
+# configure DIR [cmake options...]
+configure() {
   local dir=$1
   shift
-  cmake -S "$SETLS_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="${SETLS_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null &&
-    cmake --build "$dir" -j "$(nproc)"
+  cmake -S "$SETLS_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="${SETLS_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
+}
+
+# build DIR [cmake options...]: configure, then build every target.
+build() {
+  configure "$@" && cmake --build "$1" -j "$(nproc)"
 }

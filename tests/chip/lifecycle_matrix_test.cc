@@ -60,6 +60,17 @@ const Rule kRules[] = {
     {Command::ChannelOpen, kAllowed, kAllowed, Status::Terminated, false, Status::MalformedPayload},
     {Command::ChannelFinish, kAllowed, kAllowed, Status::Terminated, false, Status::BusChannelAuth},
     {Command::X509Verify, kAllowed, kAllowed, Status::Terminated, false, Status::MalformedPayload},
+    // TLS sessions run only on a locked chip. Alone, TlsStart meets a
+    // ClientHello that is no ClientHello, the others a handle that names no
+    // session (tests/tls_chip/ runs them for real).
+    {Command::TlsStart, Status::NotOperational, kAllowed, Status::Terminated, false, Status::ClientHelloTemplate},
+    {Command::TlsHandshake, Status::NotOperational, kAllowed, Status::Terminated, false, Status::UnknownSession},
+    {Command::TlsRetry, Status::NotOperational, kAllowed, Status::Terminated, false, Status::UnknownSession},
+    {Command::TlsRecordIn, Status::NotOperational, kAllowed, Status::Terminated, false, Status::UnknownSession},
+    {Command::TlsSeal, Status::NotOperational, kAllowed, Status::Terminated, false, Status::UnknownSession},
+    {Command::TlsPostHandshake, Status::NotOperational, kAllowed, Status::Terminated, false, Status::UnknownSession},
+    {Command::TlsKeyUpdate, Status::NotOperational, kAllowed, Status::Terminated, false, Status::UnknownSession},
+    {Command::TlsEnd, Status::NotOperational, kAllowed, Status::Terminated, false, Status::UnknownSession},
 };
 
 const TestPki& pki() {
@@ -124,6 +135,21 @@ Bytes valid_payload(Command command, const ChipInState& c) {
       Writer(nonce).vec8(Bytes(16, 0x5A));
       return nonce;
     }
+    case Command::TlsStart: {
+      bus::TlsStartRequest start;
+      start.mode = bus::RecordMode::Chip;
+      start.name = "localhost";
+      start.unix_time_ms = 4102444800000;  // 2100: above any time floor
+      start.client_hello = {1, 0, 0, 0};
+      return bus::encode(start);
+    }
+    case Command::TlsHandshake:
+    case Command::TlsRetry:
+    case Command::TlsRecordIn:
+    case Command::TlsPostHandshake: return bus::encode(bus::HandleAndBytes{0x00000100, Bytes(8, 0x16)});
+    case Command::TlsSeal: return bus::encode(bus::TlsSealRequest{0x00000100, 23, Bytes(8, 0x61)});
+    case Command::TlsKeyUpdate: return Bytes{0, 0, 1, 0, 1};
+    case Command::TlsEnd: return Bytes{0, 0, 1, 0};
     default: return {};  // Info, Zeroize, Reset, Lock take no payload
   }
 }

@@ -350,3 +350,104 @@ TEST_F(MalformedInput, LockRefusesIncompleteProvisioningAndSaysWhatIsMissing) {
 
 }  // namespace
 }  // namespace setls::test
+
+namespace setls::test {
+namespace {
+
+// The TLS session commands on a locked chip (they run nowhere else): every
+// truncated or overlong payload is MalformedPayload, and well-framed but
+// invalid requests get their exact status; none changes the chip or leaves
+// a session behind.
+class MalformedTls : public testing::Test {
+ protected:
+  void SetUp() override {
+    chip_ = RamChip::create();
+    provision(*chip_.driver, pki(), Curve::P256, /*lock=*/true);
+    link_ = std::make_unique<RawLink>(*chip_.firmware);
+    ASSERT_EQ(link_->hello().status, Status::Ok);
+    before_ = snapshot(*chip_.firmware);
+  }
+  bool unchanged() { return snapshot(*chip_.firmware) == before_ && chip_.firmware->ram().sessions.used() == 0; }
+
+  static Bytes start(bus::RecordMode mode, bus::NameKind kind, std::string name, uint64_t time_ms, Bytes hello) {
+    bus::TlsStartRequest s;
+    s.mode = mode;
+    s.name_kind = kind;
+    s.name = std::move(name);
+    s.unix_time_ms = time_ms;
+    s.client_hello = std::move(hello);
+    return bus::encode(s);
+  }
+  static constexpr uint64_t kFuture = 4102444800000;  // 2100
+
+  Bytes valid_payload(Command c) {
+    switch (c) {
+      case Command::TlsStart: return start(bus::RecordMode::Chip, bus::NameKind::Dns, "localhost", kFuture, {1, 0, 0, 0});
+      case Command::TlsSeal: return bus::encode(bus::TlsSealRequest{0x100, 23, Bytes(4, 0x61)});
+      case Command::TlsKeyUpdate: return Bytes{0, 0, 1, 0, 1};
+      case Command::TlsEnd: return Bytes{0, 0, 1, 0};
+      default: return bus::encode(bus::HandleAndBytes{0x100, Bytes(6, 0x16)});
+    }
+  }
+
+  RamChip chip_;
+  std::unique_ptr<RawLink> link_;
+  ChipSnapshot before_;
+};
+
+const Command kTlsCommands[] = {Command::TlsStart,    Command::TlsHandshake,     Command::TlsRetry,
+                                Command::TlsRecordIn, Command::TlsSeal,          Command::TlsPostHandshake,
+                                Command::TlsKeyUpdate, Command::TlsEnd};
+
+TEST_F(MalformedTls, TruncatedAndOverlongPayloads) {
+  size_t cases = 0;
+  for (Command c : kTlsCommands) {
+    Bytes good = valid_payload(c);
+    std::vector<Bytes> bad;
+    for (size_t n = 0; n < good.size(); ++n) bad.emplace_back(good.begin(), good.begin() + static_cast<long>(n));
+    for (size_t extra : {size_t{1}, size_t{3}, size_t{100}}) {
+      Bytes longer = good;
+      longer.resize(good.size() + extra, 0x00);
+      bad.push_back(longer);
+    }
+    for (const Bytes& payload : bad) {
+      EXPECT_EQ(link_->send(c, payload).status, Status::MalformedPayload)
+          << bus::command_name(static_cast<uint16_t>(c)) << " with " << payload.size() << " bytes";
+      ASSERT_TRUE(unchanged());
+      ++cases;
+    }
+  }
+  EXPECT_GT(cases, 100u);
+}
+
+TEST_F(MalformedTls, WellFormedButInvalidRequests) {
+  struct Case {
+    Command command;
+    Bytes payload;
+    Status status;
+  };
+  const Case cases[] = {
+      {Command::TlsStart, Bytes{3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, Status::MalformedPayload},  // mode 3
+      {Command::TlsStart, Bytes{2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, Status::MalformedPayload},  // kind 0
+      {Command::TlsStart, start(bus::RecordMode::Host, bus::NameKind::Dns, "localhost", kFuture, {1, 0, 0, 0}),
+       Status::ChannelRequired},  // host record mode on a link without the secure channel
+      {Command::TlsStart, start(bus::RecordMode::Chip, bus::NameKind::Dns, "*.example.com", kFuture, {1, 0, 0, 0}),
+       Status::BadServerName},
+      {Command::TlsStart, start(bus::RecordMode::Chip, bus::NameKind::Ip, "\x7f\x00\x01", kFuture, {1, 0, 0, 0}),
+       Status::BadServerName},  // 3 bytes
+      {Command::TlsStart, start(bus::RecordMode::Chip, bus::NameKind::Dns, "localhost", 1000, {1, 0, 0, 0}),
+       Status::TimeBelowFloor},
+      {Command::TlsStart, start(bus::RecordMode::Chip, bus::NameKind::Dns, "localhost", kFuture, {}),
+       Status::ClientHelloTemplate},
+      {Command::TlsKeyUpdate, Bytes{0, 0, 1, 0, 2}, Status::MalformedPayload},  // request_update 2
+      {Command::TlsEnd, Bytes{0, 0, 0, 0}, Status::UnknownSession},
+      {Command::TlsEnd, Bytes{0xff, 0xff, 0xff, 0xff}, Status::UnknownSession},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(link_->send(c.command, c.payload).status, c.status) << bus::command_name(static_cast<uint16_t>(c.command));
+    ASSERT_TRUE(unchanged());
+  }
+}
+
+}  // namespace
+}  // namespace setls::test

@@ -29,15 +29,18 @@ std::string RunningServer::log_text() const {
   return ss.str();
 }
 
-void write_server_files(const TestPki& pki, const TempDir& dir) { pki.write(dir.path()); }
+void write_server_files(const TestPki& pki, const TempDir& dir) {
+  pki.write(dir.path());
+  write_text(dir.file("intermediate.crt"), pki.intermediate.pem);
+}
 
 RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert,
                                    int port) {
   if (port == 0) port = free_port();
   std::vector<std::string> argv = {"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
                                    "-cert", dir.file("server.crt"), "-key", dir.file("server.key"),
-                                   // -cert reads only the leaf: the intermediate comes from here.
-                                   "-cert_chain", dir.file("server.crt"),
+                                   // s_server sends only the first certificate of -cert.
+                                   "-cert_chain", dir.file("intermediate.crt"),
                                    "-CAfile", dir.file("device-ca.crt"), "-tls1_3",
                                    "-ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_128_CCM_SHA256",
                                    "-groups", "P-256:P-384", "-ign_eof"};

@@ -406,8 +406,10 @@ TEST(Rfc8448Codec, ResumedClientHelloWithPreSharedKey) {
   ASSERT_TRUE(psk.ok() && psk->has_value());
   ASSERT_EQ((*psk)->identities.size(), 1u);
   ASSERT_EQ((*psk)->binders.size(), 1u);
-  // The identity is the ticket of §3's NewSessionTicket.
-  auto nst = decode_message<NewSessionTicket13>(*parse_handshake(hex(v::kNewSessionTicket)));
+  // The identity is the ticket of §3's NewSessionTicket. The parsed ticket is
+  // a view into the message bytes, which must outlive it.
+  Bytes nst_raw = hex(v::kNewSessionTicket);
+  auto nst = decode_message<NewSessionTicket13>(*parse_handshake(nst_raw));
   ASSERT_TRUE(nst.ok());
   EXPECT_EQ(to_bytes((*psk)->identities[0].identity), to_bytes(nst->ticket));
   EXPECT_EQ(to_bytes((*psk)->binders[0].binder), hex(v::kResumedBinder));

@@ -25,10 +25,13 @@ struct LoggedSecret {
 std::vector<LoggedSecret> read_keylog(const std::string& path) {
   std::vector<LoggedSecret> out;
   std::ifstream in(path);
-  std::string label, random, secret;
-  while (in >> label >> random >> secret) {
-    LoggedSecret s{label, {}};
-    if (from_hex(secret, s.secret)) out.push_back(std::move(s));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;  // OpenSSL writes a comment first
+    std::istringstream fields(line);
+    std::string label, random, secret;
+    LoggedSecret s;
+    if (fields >> s.label >> random >> secret && from_hex(secret, s.secret)) out.push_back(std::move(s));
   }
   return out;
 }

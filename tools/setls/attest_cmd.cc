@@ -86,9 +86,18 @@ void add_attest_commands(CLI::App& app, Context& ctx) {
     if (!args.nonce.empty() && !from_hex(args.nonce, nonce)) fail(ctx, "attest verify", "--nonce must be hex");
     std::string why;
     auto verified = verify_bundle(bundle, cas, nonce, why);
-    if (!verified) fail(ctx, "attest verify", "REJECTED: " + why);
+    if (!verified) {
+      // A verdict, not a usage error: scripts tell the two apart by "error".
+      if (ctx.json)
+        print_json({{"ok", false}, {"valid", false}, {"error", "AttestationRejected"},
+                    {"message", "attestation rejected: " + why}, {"context", "attest verify"}});
+      else
+        std::fprintf(stderr, "setls: attest verify: REJECTED: %s\n", why.c_str());
+      throw Exit(1);
+    }
     nlohmann::json j = statement_json(verified->statement);
     j["ok"] = true;
+    j["valid"] = true;
     j["device_subject"] = verified->device_subject;
     if (ctx.json) {
       print_json(j);

@@ -1,0 +1,213 @@
+// libFuzzer target: server bytes into a started TLS session of the chip.
+//
+// Each input opens a session on a locked RAM chip through the real bus
+// (ChipDriver over the in-process port) and plays the server. The first
+// byte picks how:
+//   even  raw: the rest is fed as the server's bytes, as they come off a
+//         socket — record framing, plaintext ServerHello / HelloRetryRequest,
+//         alerts, change_cipher_spec, garbage;
+//   odd   encrypted: the harness answers with a valid ServerHello (its own
+//         ECDHE key, the suite chosen by the second byte), derives the
+//         server handshake keys as a real server would, and seals the rest
+//         of the input as protected records — so the fuzzer reaches
+//         EncryptedExtensions, CertificateRequest, Certificate,
+//         CertificateVerify and Finished parsing behind the AEAD.
+// Each chunk of the rest is `u8 content type, u16 length, bytes`; bytes are
+// fed to the chip in pieces whose sizes the input also decides, and the
+// unconsumed tail is re-sent the way a host would.
+//
+// Checked: every call returns (no crash, no hang); a call that fails ends
+// the session (the slot is free); after the link goes away no slot is used.
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+
+#include "chip/bus/in_process.h"
+#include "chip/tls/key_schedule13.h"
+#include "common/tls/cipher_suite.h"
+#include "common/tls/extensions.h"
+#include "common/tls/handshake.h"
+#include "common/tls/messages.h"
+#include "common/tls/record.h"
+#include "common/tls/record_protection.h"
+#include "host/driver/chip_driver.h"
+
+namespace {
+
+using namespace setls;
+
+void require(bool ok) {
+  if (!ok) std::abort();
+}
+
+// A fixed time well above any build time, so the floor never refuses.
+constexpr uint64_t kTimeMs = 4102444800000;  // 2100-01-01
+
+struct World {
+  std::unique_ptr<chip::Firmware> firmware;
+  uint32_t next_connection = 1;
+  EcKey server_key;
+  Bytes client_hello_template;
+
+  World() {
+    auto fw = chip::make_ram_chip();
+    require(fw.ok());
+    firmware = std::move(*fw);
+    // The TLS commands need a locked chip; nothing else of provisioning
+    // matters to a session that fails before client authentication.
+    require(firmware
+                ->update([](chip::NvmState& s) -> Outcome {
+                  s.lifecycle = bus::Lifecycle::Operational;
+                  return {};
+                })
+                .ok());
+    server_key = EcKey::generate(Curve::P256).value();
+    client_hello_template = make_template();
+  }
+
+  static Bytes make_template() {
+    const uint16_t suites[] = {0x1301, 0x1302, 0x1304};
+    const uint16_t versions[] = {tls::kTls13};
+    const uint16_t groups[] = {23, 24};
+    const uint16_t schemes[] = {0x0403, 0x0503};
+    const uint8_t modes[] = {1};
+    Bytes zeros(65, 0);
+    tls::KeyShareEntry share{23, zeros};
+    tls::ProtocolName alpn{as_bytes("mqtt")};
+    std::vector<Bytes> bodies = {
+        tls::encode_to_bytes(tls::ServerNameClient{as_bytes("localhost")}),
+        tls::encode_to_bytes(tls::SupportedVersionsClient{tls::U16List(versions)}),
+        tls::encode_to_bytes(tls::SupportedGroups{tls::U16List(groups)}),
+        tls::encode_to_bytes(tls::SignatureAlgorithms{tls::U16List(schemes)}),
+        tls::encode_to_bytes(tls::KeyShareClient{tls::List<tls::KeyShareEntry>(std::span(&share, 1))}),
+        tls::encode_to_bytes(tls::AlpnProtocols{tls::List<tls::ProtocolName>(std::span(&alpn, 1))}),
+        tls::encode_to_bytes(tls::RecordSizeLimit{4096}),
+        tls::encode_to_bytes(tls::PskKeyExchangeModes{tls::U8List(modes)}),
+    };
+    const tls::ExtensionType types[] = {tls::ExtensionType::ServerName,     tls::ExtensionType::SupportedVersions,
+                                        tls::ExtensionType::SupportedGroups, tls::ExtensionType::SignatureAlgorithms,
+                                        tls::ExtensionType::KeyShare,       tls::ExtensionType::Alpn,
+                                        tls::ExtensionType::RecordSizeLimit, tls::ExtensionType::PskKeyExchangeModes};
+    std::vector<tls::Extension> extensions;
+    for (size_t i = 0; i < bodies.size(); ++i) extensions.push_back({static_cast<uint16_t>(types[i]), bodies[i]});
+    const uint8_t null_compression[] = {0};
+    Bytes session_id(32, 0);
+    tls::ClientHello hello;
+    hello.legacy_session_id = session_id;
+    hello.cipher_suites = tls::U16List(suites);
+    hello.compression_methods = tls::U8List(null_compression);
+    hello.extensions = tls::ExtensionList(extensions);
+    Bytes out;
+    Writer w(out);
+    tls::write_message(w, hello);
+    require(w.ok());
+    return out;
+  }
+};
+
+World& world() {
+  static World w;
+  return w;
+}
+
+// The valid ServerHello and the server handshake keys for the chip's hello.
+bool answer_hello(World& w, const Bytes& client_hello, uint16_t suite_id, Bytes& records,
+                  tls::RecordProtection& seal) {
+  auto m = tls::parse_handshake(client_hello);
+  if (!m) return false;
+  auto ch = tls::decode_message<tls::ClientHello>(*m);
+  if (!ch) return false;
+  auto shares = tls::find_extension<tls::KeyShareClient>(ch->extensions);
+  if (!shares || !shares->has_value() || (*shares)->shares.empty()) return false;
+  auto chip_share = EcKey::from_public_point(Curve::P256, (*shares)->shares[0].key_exchange);
+  if (!chip_share) return false;
+
+  Bytes version = tls::encode_to_bytes(tls::SupportedVersionsServer{tls::kTls13});
+  Bytes point = w.server_key.public_point();
+  Bytes key_share = tls::encode_to_bytes(tls::KeyShareServer{tls::KeyShareEntry{23, point}});
+  tls::Extension ext[] = {{static_cast<uint16_t>(tls::ExtensionType::SupportedVersions), version},
+                          {static_cast<uint16_t>(tls::ExtensionType::KeyShare), key_share}};
+  tls::ServerHello sh;
+  sh.random.fill(0x5A);
+  sh.legacy_session_id_echo = ch->legacy_session_id;
+  sh.cipher_suite = suite_id;
+  sh.extensions = tls::ExtensionList(ext);
+  Bytes sh_message;
+  Writer mw(sh_message);
+  tls::write_message(mw, sh);
+  if (!mw.ok()) return false;
+  Writer(records).u8(22).u16(0x0303).vec16(sh_message);
+
+  const tls::SuiteInfo* suite = tls::find_suite(suite_id);
+  Bytes transcript = client_hello;
+  append(transcript, sh_message);
+  Digest th = digest(suite->hash, transcript);
+  auto shared = w.server_key.ecdh(*chip_share);
+  if (!shared) return false;
+  auto hs = chip::tls13::EarlySecret::without_psk(suite->hash).to_handshake(shared->view());
+  Secret server_hs = hs.server_traffic(th.view());
+  auto keys = chip::tls13::traffic_keys(suite->hash, suite->aead, server_hs.view());
+  return seal.init(tls::kTls13, *suite, keys.key.view(), keys.iv.view()).ok();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  World& w = world();
+  if (size < 2) return 0;
+  bool encrypted = (data[0] & 1) != 0;
+  static const uint16_t kSuites[] = {0x1301, 0x1302, 0x1304};
+  uint16_t suite = kSuites[data[1] % 3];
+  ByteView rest(data + 2, size - 2);
+
+  {
+    auto driver = host::ChipDriver::open(std::make_unique<chip::InProcessTransport>(*w.firmware, w.next_connection++));
+    require(driver.ok());
+    bus::TlsStartRequest req;
+    req.mode = bus::RecordMode::Chip;
+    req.name = "localhost";
+    req.unix_time_ms = kTimeMs;
+    req.client_hello = w.client_hello_template;
+    auto start = (*driver)->tls_start(req);
+    require(start.ok());
+
+    Bytes server_bytes;
+    tls::RecordProtection seal;
+    if (encrypted && !answer_hello(w, start->client_hello, suite, server_bytes, seal)) encrypted = false;
+    // Chunks: u8 type, u16 length, bytes (raw mode: the bytes themselves).
+    Reader r(rest);
+    std::vector<size_t> cuts;
+    while (!r.empty()) {
+      uint8_t type = 0;
+      uint16_t len = 0;
+      ByteView body;
+      if (!r.u8(type) || !r.u16(len) || !r.bytes(std::min<size_t>(len, r.remaining()), body)) break;
+      if (encrypted && seal.ready() && body.size() <= tls::kMaxPlaintext && type >= 20 && type <= 23) {
+        if (!seal.seal(static_cast<tls::ContentType>(type), body, server_bytes)) break;
+      } else {
+        append(server_bytes, body);
+      }
+      cuts.push_back(server_bytes.size());
+    }
+    if (cuts.empty() || cuts.back() != server_bytes.size()) cuts.push_back(server_bytes.size());
+
+    // Feed it as a host would: each piece appended to what the chip left.
+    Bytes pending;
+    size_t fed = 0;
+    for (size_t cut : cuts) {
+      append(pending, ByteView(server_bytes).subspan(fed, cut - fed));
+      fed = cut;
+      auto step = (*driver)->tls_handshake(start->handle, pending);
+      if (!step) {
+        require(w.firmware->ram().sessions.used() == 0);  // an error ends the session
+        break;
+      }
+      require(step->consumed <= pending.size());
+      pending.erase(pending.begin(), pending.begin() + step->consumed);
+      if (step->progress != bus::HandshakeProgress::NeedMore) break;
+    }
+  }
+  // The link went away: its session with it.
+  require(w.firmware->ram().sessions.used() == 0);
+  return 0;
+}
