@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <pwd.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
+
+#include "tests/support/server_config.h"
 
 namespace setls::test {
 
@@ -18,6 +22,18 @@ RunningServer launch(const TempDir& dir, const std::string& name, std::vector<st
   s.process = Process::start(argv, s.log);
   EXPECT_TRUE(wait_for_port(port, 20s)) << name << " did not start: " << s.log_text();
   return s;
+}
+
+// The values for examples/server-config/*.in: the PKI files
+// write_server_files wrote, logs and state in `dir`.
+std::map<std::string, std::string> config_values(const TempDir& dir, int port) {
+  const passwd* me = getpwuid(geteuid());
+  return {{"DIR", dir.path()},
+          {"PORT", std::to_string(port)},
+          {"SERVER_CHAIN", dir.file("server.crt")},
+          {"SERVER_KEY", dir.file("server.key")},
+          {"DEVICE_CA", dir.file("device-ca.crt")},
+          {"RUN_AS", me != nullptr ? me->pw_name : "root"}};
 }
 
 }  // namespace
@@ -70,47 +86,20 @@ RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> e
 
 RunningServer start_mosquitto(const TempDir& dir, int port) {
   if (port == 0) port = free_port();
+  auto values = config_values(dir, port);
   std::string conf = dir.file("mosquitto-" + std::to_string(port) + ".conf");
-  std::string text = "listener " + std::to_string(port) + " 127.0.0.1\n" +
-                     "cafile " + dir.file("device-ca.crt") + "\n" +
-                     "certfile " + dir.file("server.crt") + "\n" +
-                     "keyfile " + dir.file("server.key") + "\n" +
-                     "require_certificate true\n"
-                     "use_identity_as_username true\n"
-                     "allow_anonymous false\n"
-                     "tls_version tlsv1.3\n"
-                     "persistence false\n"
-                     "log_dest stderr\n"
-                     "log_type all\n"
-                     "connection_messages true\n";
-  // As root it would drop to user mosquitto and fail to read the key.
-  if (geteuid() == 0) text += "user root\n";
-  write_text(conf, text);
-  return launch(dir, "mosquitto", {"mosquitto", "-c", conf}, port);
+  std::string openssl_conf = dir.file("openssl-server.cnf");
+  write_text(conf, render_server_config("mosquitto.conf", values));
+  write_text(openssl_conf, render_server_config("openssl-server.cnf", values));
+  // mosquitto has no option for the protocol range or the groups: OpenSSL's own configuration sets them.
+  return launch(dir, "mosquitto", {"env", "OPENSSL_CONF=" + openssl_conf, "mosquitto", "-c", conf}, port);
 }
 
 RunningServer start_nginx(const TempDir& dir, int port) {
   if (port == 0) port = free_port();
-  std::string d = dir.path();
   std::string conf = dir.file("nginx-" + std::to_string(port) + ".conf");
-  write_text(conf, "error_log " + d + "/nginx-error.log;\n"
-                   "pid " + d + "/nginx.pid;\n"
-                   "events {}\n"
-                   "http {\n"
-                   "  log_format tls '$remote_addr \"$request\" $status $ssl_protocol \"$ssl_client_s_dn\"';\n"
-                   "  access_log " + d + "/nginx-access.log tls;\n"
-                   "  server {\n"
-                   "    listen 127.0.0.1:" + std::to_string(port) + " ssl;\n"
-                   "    ssl_certificate " + d + "/server.crt;\n"
-                   "    ssl_certificate_key " + d + "/server.key;\n"
-                   "    ssl_client_certificate " + d + "/device-ca.crt;\n"
-                   "    ssl_verify_client on;\n"
-                   "    ssl_protocols TLSv1.3;\n"
-                   "    ssl_ecdh_curve prime256v1:secp384r1;\n"
-                   "    root " + d + "/www;\n"
-                   "  }\n"
-                   "}\n");
-  return launch(dir, "nginx", {"nginx", "-p", d, "-c", conf, "-g", "daemon off; master_process off;"}, port);
+  write_text(conf, render_server_config("nginx.conf", config_values(dir, port)));
+  return launch(dir, "nginx", {"nginx", "-p", dir.path(), "-c", conf, "-g", "daemon off; master_process off;"}, port);
 }
 
 }  // namespace setls::test
