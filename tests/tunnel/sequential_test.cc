@@ -1,6 +1,8 @@
 // Connection after connection through one tunnel: a thousand full
-// handshakes against openssl s_server, and resumption with the tickets of
-// earlier connections (--resume), in both record modes.
+// handshakes against openssl s_server, killed and restarted halfway through
+// (each connection checks its own reversed line: nothing lost or mixed),
+// and resumption with the tickets of earlier connections (--resume), in both
+// record modes.
 #include <algorithm>
 #include <iostream>
 
@@ -14,31 +16,55 @@ std::string reversed(std::string s) {
   return s;
 }
 
-TEST_F(TunnelTest, AThousandSequentialConnections) {
+TEST_F(TunnelTest, AThousandSequentialConnectionsWithTheServerRestartedInTheMiddle) {
   constexpr int kConnections = 1000;
+  constexpr int kDuringOutage = 3;
   RunningServer server = start_openssl_server(dir);
-  auto tunnel = start_tunnel(server.port);
+  const int port = server.port;
+  auto tunnel = start_tunnel(port);
   ASSERT_NE(tunnel->port(), 0);
   auto start = SteadyClock::now();
   for (int i = 0; i < kConnections; ++i) {
+    if (i == kConnections / 2) {
+      // The server is killed and comes back: the tunnel refuses what comes
+      // meanwhile (a reset, never data) and then carries on.
+      ASSERT_TRUE(tunnel->wait_for_connections(static_cast<size_t>(i), 10s)) << tunnel->log();
+      server.process.stop();
+      ASSERT_FALSE(wait_for_port(port, 200ms)) << "the server still listens";
+      for (int k = 0; k < kDuringOutage; ++k) {
+        int fd = connect_plain(tunnel->port());
+        ASSERT_GE(fd, 0);
+        bool sent = send_all(fd, "during the outage\n");
+        Received r = read_from(fd, 0, 15s);
+        ::close(fd);
+        EXPECT_TRUE(r.data.empty()) << r.data;
+        EXPECT_TRUE(r.reset || !sent);
+      }
+      server = start_openssl_server(dir, {}, true, port);
+    }
     std::string line = "sequential " + std::to_string(i);
     ASSERT_TRUE(round_trip(tunnel->port(), line + "\n", reversed(line) + "\n")) << "connection " << i << "\n"
                                                                                  << tunnel->log();
   }
   double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
   std::cout << "[ figures  ] " << kConnections << " sequential connections (full handshakes, chip records) in "
-            << seconds << " s (" << kConnections / seconds << " connections/s)\n";
-  ASSERT_TRUE(tunnel->wait_for_connections(kConnections, 30s)) << tunnel->log();
+            << seconds << " s (" << kConnections / seconds << " connections/s), server restarted once\n";
+  ASSERT_TRUE(tunnel->wait_for_connections(kConnections + kDuringOutage, 30s)) << tunnel->log();
   EXPECT_EQ(tunnel->stop(), 0);
   auto connections = tunnel->connections();
-  int failed = 0;
+  int failed = 0, refused = 0;
   for (const Json& c : connections) {
-    if (c["ok"] != true || c["close"] != "completed") {
+    if (c["close"] == "server-unreachable") {
+      ++refused;
+    } else if (c["ok"] != true || c["close"] != "completed" || c["bytes_up"] != c["bytes_down"]) {
       if (++failed < 5) ADD_FAILURE() << c.dump();
     }
   }
   EXPECT_EQ(failed, 0);
-  EXPECT_EQ(tunnel->events("stopped").at(0)["completed"], kConnections);
+  EXPECT_EQ(refused, kDuringOutage);
+  Json stopped = tunnel->events("stopped").at(0);
+  EXPECT_EQ(stopped["completed"], kConnections);
+  EXPECT_EQ(stopped["failed"], kDuringOutage);
 }
 
 struct Resumption : TunnelTest, ::testing::WithParamInterface<std::string> {};
