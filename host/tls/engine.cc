@@ -93,7 +93,7 @@ Outcome ClientEngine::fail(const Error& e) {
     // Once keys are on the host we can still say why; in chip record mode
     // the chip ended the session with the error, and the connection just closes.
     auto alert = alert_for(e.status);
-    if (alert && write_.ready() && (state_ == State::Established || state_ == State::Closed)) {
+    if (alert && write_.ready() && !send_closed_ && (state_ == State::Established || state_ == State::Closed)) {
       const uint8_t body[] = {static_cast<uint8_t>(AlertLevel::Fatal), static_cast<uint8_t>(*alert)};
       (void)write_.seal(ContentType::Alert, body, output_);
     }
@@ -351,8 +351,10 @@ Outcome ClientEngine::post_handshake_message(const HandshakeMessage& m) {
                                         config_.now_ms()});
   }
   if (answer->server_key) SETLS_TRY(init_key(read_, summary_, *answer->server_key));
-  if (answer->client_key) {
+  if (answer->client_key && !send_closed_) {
     // Our KeyUpdate goes out under the old key; everything after under the new.
+    // (After our close_notify nothing more is sent: RFC 8446 §4.6.3 asks for
+    // it only before our next application data, which never comes.)
     SETLS_TRY(seal_host(ContentType::Handshake, answer->message));
     SETLS_TRY(init_key(write_, summary_, *answer->client_key));
   }
@@ -443,7 +445,7 @@ Outcome ClientEngine::records_chip_mode() {
 
 Outcome ClientEngine::send(ByteView plaintext) {
   if (state_ == State::Failed) return error_;
-  if (state_ != State::Established) return Status::TlsWrongState;
+  if (!may_send()) return send_closed_ ? Status::TlsClosed : Status::TlsWrongState;
   if (config_.record_mode == bus::RecordMode::Host) return seal_host(ContentType::ApplicationData, plaintext);
   size_t at = 0;
   do {
@@ -461,7 +463,7 @@ Outcome ClientEngine::send(ByteView plaintext) {
 }
 
 Outcome ClientEngine::key_update(bool request_peer_update) {
-  if (state_ != State::Established) return Status::TlsWrongState;
+  if (state_ != State::Established || send_closed_) return Status::TlsWrongState;
   ++chip_calls_;
   auto update = chip_.tls_key_update(handle_, request_peer_update);
   if (!update) {
@@ -480,24 +482,43 @@ Outcome ClientEngine::key_update(bool request_peer_update) {
   return init_key(write_, summary_, *update->client_key);
 }
 
-Outcome ClientEngine::close() {
-  if (state_ == State::Established || (state_ == State::Closed && session_open_)) {
-    static constexpr uint8_t kCloseNotify[] = {static_cast<uint8_t>(AlertLevel::Warning),
-                                               static_cast<uint8_t>(AlertDescription::CloseNotify)};
-    if (config_.record_mode == bus::RecordMode::Host) {
-      Outcome o = write_.seal(ContentType::Alert, kCloseNotify, output_);
-      if (!o) return fail(o.error());
-    } else {
-      ++chip_calls_;
-      auto sealed = chip_.tls_seal(handle_, kCloseNotify, static_cast<uint8_t>(ContentType::Alert));
-      if (!sealed) {
-        session_open_ = false;
-        return fail(sealed.error());
-      }
-      output_.insert(output_.end(), sealed->begin(), sealed->end());
+Outcome ClientEngine::queue_close_notify() {
+  static constexpr uint8_t kCloseNotify[] = {static_cast<uint8_t>(AlertLevel::Warning),
+                                             static_cast<uint8_t>(AlertDescription::CloseNotify)};
+  if (config_.record_mode == bus::RecordMode::Host) {
+    Outcome o = write_.seal(ContentType::Alert, kCloseNotify, output_);
+    if (!o) return fail(o.error());
+  } else {
+    ++chip_calls_;
+    auto sealed = chip_.tls_seal(handle_, kCloseNotify, static_cast<uint8_t>(ContentType::Alert));
+    if (!sealed) {
+      session_open_ = false;
+      return fail(sealed.error());
     }
-    state_ = State::Closed;
+    output_.insert(output_.end(), sealed->begin(), sealed->end());
   }
+  send_closed_ = true;
+  return {};
+}
+
+bool ClientEngine::may_send() const {
+  // After the peer's close_notify our half stays open until close().
+  return !send_closed_ && (state_ == State::Established || (state_ == State::Closed && session_open_));
+}
+
+Outcome ClientEngine::close_send() {
+  if (state_ == State::Failed) return error_;
+  if (send_closed_) return {};
+  if (!may_send()) return Status::TlsWrongState;
+  return queue_close_notify();
+}
+
+Outcome ClientEngine::close() {
+  if (may_send()) {
+    Outcome o = queue_close_notify();
+    if (!o) return o;
+  }
+  if (state_ == State::Established) state_ = State::Closed;
   end_session();
   return {};
 }

@@ -39,7 +39,8 @@ class ClientEngine {
     Idle,          // start() not called
     Handshaking,   // waiting for server bytes
     Established,   // application data flows both ways
-    Closed,        // close_notify sent or received (see peer_closed())
+    Closed,        // close() ran, or the peer's close_notify came (peer_closed():
+                   // until close() we may still send, a half-close)
     Failed,        // see error(); the chip session is gone
   };
   // What the application should do next.
@@ -66,7 +67,11 @@ class ClientEngine {
   Outcome send(ByteView plaintext);
   // Replaces our sending key now; asks the server to replace its own too.
   Outcome key_update(bool request_peer_update);
-  // Queues close_notify and ends the chip session.
+  // Half-close (RFC 8446 §6.1): queues close_notify and sends nothing more,
+  // but keeps reading what the server still sends; the chip session stays
+  // open until close(). For forwarders whose application half-closed.
+  Outcome close_send();
+  // Queues close_notify (unless close_send() did) and ends the chip session.
   Outcome close();
 
   Bytes take_output();
@@ -78,6 +83,7 @@ class ClientEngine {
   bool handshaking() const { return state_ == State::Handshaking; }
   bool established() const { return state_ == State::Established; }
   bool peer_closed() const { return peer_closed_; }
+  bool send_closed() const { return send_closed_; }
   const Error& error() const { return error_; }
   // Valid once established.
   const bus::TlsSummary& summary() const { return summary_; }
@@ -93,6 +99,8 @@ class ClientEngine {
   Outcome records_chip_mode();
   Outcome post_handshake_message(const tls::HandshakeMessage& m);
   Outcome take_alert(ByteView fragment);
+  Outcome queue_close_notify();
+  bool may_send() const;
   Outcome seal_host(tls::ContentType type, ByteView plaintext);
   Outcome rotate_client_key();
   Result<HelloOffer> offer(std::vector<uint16_t> share_groups, ByteView cookie) const;
@@ -109,6 +117,7 @@ class ClientEngine {
   uint32_t handle_ = 0;
   bool session_open_ = false;
   bool peer_closed_ = false;
+  bool send_closed_ = false;  // our close_notify is queued
   bool resuming_ = false;
   uint64_t chip_calls_ = 0;
 

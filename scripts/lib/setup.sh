@@ -11,7 +11,7 @@ SETLS_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
   clang libclang-rt-14-dev
   xz-utils iproute2 procps psmisc valgrind
-  gnutls-bin nginx-light mosquitto mosquitto-clients curl
+  gnutls-bin nginx-light mosquitto mosquitto-clients curl libmosquitto-dev
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

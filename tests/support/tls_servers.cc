@@ -2,8 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <fstream>
+#include <map>
 #include <sstream>
+
+#include "tests/support/server_config.h"
 
 namespace setls::test {
 
@@ -16,6 +22,18 @@ RunningServer launch(const TempDir& dir, const std::string& name, std::vector<st
   s.process = Process::start(argv, s.log);
   EXPECT_TRUE(wait_for_port(port, 20s)) << name << " did not start: " << s.log_text();
   return s;
+}
+
+// The values for examples/server-config/*.in: the PKI files
+// write_server_files wrote, logs and state in `dir`.
+std::map<std::string, std::string> config_values(const TempDir& dir, int port) {
+  const passwd* me = getpwuid(geteuid());
+  return {{"DIR", dir.path()},
+          {"PORT", std::to_string(port)},
+          {"SERVER_CHAIN", dir.file("server.crt")},
+          {"SERVER_KEY", dir.file("server.key")},
+          {"DEVICE_CA", dir.file("device-ca.crt")},
+          {"RUN_AS", me != nullptr ? me->pw_name : "root"}};
 }
 
 }  // namespace
@@ -32,8 +50,9 @@ void write_server_files(const TestPki& pki, const TempDir& dir) {
   write_text(dir.file("intermediate.crt"), pki.intermediate.pem);
 }
 
-RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert) {
-  int port = free_port();
+RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert,
+                                   int port) {
+  if (port == 0) port = free_port();
   std::vector<std::string> argv = {"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
                                    "-cert", dir.file("server.crt"), "-key", dir.file("server.key"),
                                    // s_server sends only the first certificate of -cert.
@@ -51,8 +70,9 @@ RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> 
   return launch(dir, "s_server", argv, port);
 }
 
-RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert) {
-  int port = free_port();
+RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert,
+                                  int port) {
+  if (port == 0) port = free_port();
   std::vector<std::string> argv = {
       "gnutls-serv", "-p", std::to_string(port), "--x509certfile", dir.file("server.crt"), "--x509keyfile",
       dir.file("server.key"), "--x509cafile", dir.file("device-ca.crt"), "--echo",
@@ -62,6 +82,24 @@ RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> e
   if (require_client_cert) argv.push_back("--require-client-cert");
   argv.insert(argv.end(), extra.begin(), extra.end());
   return launch(dir, "gnutls-serv", argv, port);
+}
+
+RunningServer start_mosquitto(const TempDir& dir, int port) {
+  if (port == 0) port = free_port();
+  auto values = config_values(dir, port);
+  std::string conf = dir.file("mosquitto-" + std::to_string(port) + ".conf");
+  std::string openssl_conf = dir.file("openssl-server.cnf");
+  write_text(conf, render_server_config("mosquitto.conf", values));
+  write_text(openssl_conf, render_server_config("openssl-server.cnf", values));
+  // mosquitto has no option for the protocol range or the groups: OpenSSL's own configuration sets them.
+  return launch(dir, "mosquitto", {"env", "OPENSSL_CONF=" + openssl_conf, "mosquitto", "-c", conf}, port);
+}
+
+RunningServer start_nginx(const TempDir& dir, int port) {
+  if (port == 0) port = free_port();
+  std::string conf = dir.file("nginx-" + std::to_string(port) + ".conf");
+  write_text(conf, render_server_config("nginx.conf", config_values(dir, port)));
+  return launch(dir, "nginx", {"nginx", "-p", dir.path(), "-c", conf, "-g", "daemon off; master_process off;"}, port);
 }
 
 }  // namespace setls::test

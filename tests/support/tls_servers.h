@@ -25,11 +25,26 @@ void write_server_files(const TestPki& pki, const TempDir& dir);
 // openssl s_server, TLS 1.3, requiring a client certificate from the device
 // CA unless `extra` says otherwise, echoing lines reversed (-rev). `extra`
 // adds or overrides options (-groups P-384, -ciphersuites …, -www …).
+// `port` 0 picks a free one; another value restarts a server where it was.
 RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> extra = {},
-                                   bool require_client_cert = true);
+                                   bool require_client_cert = true, int port = 0);
 
 // gnutls-serv, TLS 1.3 with our suites and groups, echoing (--echo).
+// It serves many connections at once (a select loop), unlike s_server.
 RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> extra = {},
-                                  bool require_client_cert = true);
+                                  bool require_client_cert = true, int port = 0);
+
+// mosquitto 2.0 with the recommended configuration
+// (examples/server-config/mosquitto.conf.in and openssl-server.cnf.in, see
+// docs/server-config.md): TLS 1.2/1.3, ECDHE-ECDSA AEAD suites, a client
+// certificate from the device CA whose CN becomes the user name.
+RunningServer start_mosquitto(const TempDir& dir, int port = 0);
+
+// nginx (foreground, private prefix in `dir`) with the recommended
+// configuration (examples/server-config/nginx.conf.in): the same TLS policy,
+// the files in `dir`/www, and POST /readings logged as JSON lines in
+// `dir`/readings.log. Its access log (`dir`/nginx-access.log) names each
+// request's client certificate subject and TLS version.
+RunningServer start_nginx(const TempDir& dir, int port = 0);
 
 }  // namespace setls::test

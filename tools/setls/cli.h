@@ -51,5 +51,6 @@ void add_boot_commands(CLI::App& app, Context& ctx);
 void add_attest_commands(CLI::App& app, Context& ctx);
 void add_x509_commands(CLI::App& app, Context& ctx);
 void add_connect_commands(CLI::App& app, Context& ctx);
+void add_tunnel_commands(CLI::App& app, Context& ctx);
 
 }  // namespace setls::cli

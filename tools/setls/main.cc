@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   setls::cli::add_attest_commands(app, ctx);
   setls::cli::add_x509_commands(app, ctx);
   setls::cli::add_connect_commands(app, ctx);
+  setls::cli::add_tunnel_commands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
