@@ -16,6 +16,7 @@
 namespace setls::host {
 
 struct HelloOffer {
+  std::vector<uint16_t> versions = {0x0304};  // kTls13 and/or kTls12
   std::vector<uint16_t> suites;
   std::vector<uint16_t> groups;        // supported_groups
   std::vector<uint16_t> share_groups;  // a zeroed key_share entry for each
@@ -32,6 +33,7 @@ Result<Bytes> client_hello_template(const HelloOffer& offer);
 
 // Every value setls offers by default, in preference order.
 std::span<const uint16_t> default_suites13();
+std::span<const uint16_t> default_suites12();  // ECDHE-ECDSA AEAD; CCM-8 last
 std::span<const uint16_t> default_groups();
 std::span<const uint16_t> offered_handshake_schemes();
 std::span<const uint16_t> offered_certificate_schemes();
