@@ -166,6 +166,10 @@ enum class StatusClass : uint8_t {
     "a man in the middle, or a server whose key does not match its certificate")                      \
   X(ServerOldVersion, 0x0457, "refused: the server selected TLS 1.0 or 1.1",                           \
     "only TLS 1.2 (ECDHE-ECDSA AEAD) and TLS 1.3 are allowed; upgrade the server")                     \
+  X(ServerRefusedStrongParameters, 0x0458, "the server accepts none of the offered suites, groups and signature schemes (handshake_failure)", \
+    "it allows only what the chip refuses: CBC or RC4 suites, RSA or static ECDH key exchange, SHA-1 signatures, or other curves; enable ECDHE-ECDSA with AES-GCM/CCM, P-256/P-384, ECDSA SHA-256/384") \
+  X(ServerNoCommonVersion, 0x0459, "the server speaks none of the offered TLS versions (protocol_version)", \
+    "it allows only TLS 1.0/1.1, which the chip refuses, or only the version left out with --tls1.2/--tls1.3") \
   X(SessionsFull, 0x0501, "all session slots are in use", "close a session before opening another")  \
   X(NvmFull, 0x0502, "not enough free space in the chip's storage", "remove an object first")         \
   X(TooManyObjects, 0x0503, "object table is full", "remove an object first")                         \

@@ -63,7 +63,8 @@ bool extension_supported(uint16_t type, bool retry) {
     case ExtensionType::PreSharedKey:
     case ExtensionType::ExtendedMasterSecret:
     case ExtensionType::RenegotiationInfo:
-    case ExtensionType::EcPointFormats: return true;
+    case ExtensionType::EcPointFormats:
+    case ExtensionType::MaxFragmentLength: return true;
     case ExtensionType::Cookie: return retry;  // only to echo a HelloRetryRequest's
     default: return false;
   }
@@ -174,6 +175,9 @@ Outcome check_name_alpn_limits(const Template& t, const SessionParams& p, Offer&
     if (limit->limit > tls::kMaxPlaintext + 1) return Status::ClientHelloExtension;  // RFC 8449 §4
     offer.record_size_limit = limit->limit;
   }
+
+  SETLS_TRY_ASSIGN(auto mfl, extension<tls::MaxFragmentLength>(t));  // the codec allows codes 1..4 only
+  if (mfl) offer.max_fragment_length = mfl->code;
 
   SETLS_TRY_ASSIGN(auto modes, extension<tls::PskKeyExchangeModes>(t));
   if (modes && !offer.offers_version(tls::kTls13)) return Status::ClientHelloPskMode;

@@ -63,12 +63,6 @@ Outcome check_hello12_extensions(TlsSession& s, const tls::ServerHello& sh) {
     if (!offered) return Status::ServerAlpnNotOffered;
     s.alpn.assign(alpn->protocol.begin(), alpn->protocol.end());
   }
-  SETLS_TRY_ASSIGN(auto limit, server_extension<tls::RecordSizeLimit>(sh.extensions));
-  if (limit) {
-    // RFC 8449 §4: in TLS 1.2 the limit is the plaintext size itself.
-    s.peer_record_limit = static_cast<uint16_t>(std::min<size_t>(limit->limit, tls::kMaxPlaintext));
-    s.inbound_limit = std::min<size_t>(s.offer.record_size_limit, tls::kMaxPlaintext);
-  }
   return {};
 }
 
@@ -160,8 +154,9 @@ Outcome on_server_hello12(TlsSession& s, const tls::ServerHello& sh, const tls::
     return Status::ServerSessionIdMismatch;
   SETLS_TRY(check_hello12_extensions(s, sh));
 
-  s.transcript.add(m.raw);  // both hashes keep running (Transcript::current(alg))
   s.version = tls::kTls12;
+  SETLS_TRY(apply_record_limits(s, sh.extensions));
+  s.transcript.add(m.raw);  // both hashes keep running (Transcript::current(alg))
   s.suite = suite;
   s.server_random = sh.random;
   s.shares.clear();  // TLS 1.3 key shares and PSK are of no use now

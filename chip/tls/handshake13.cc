@@ -152,13 +152,7 @@ Outcome on_encrypted_extensions(TlsSession& s, const tls::HandshakeMessage& m) {
     if (!offered) return Status::ServerAlpnNotOffered;
     s.alpn.assign(alpn->protocol.begin(), alpn->protocol.end());
   }
-  SETLS_TRY_ASSIGN(auto limit, server_extension<tls::RecordSizeLimit>(ee.extensions));
-  if (limit) {
-    // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte.
-    s.peer_record_limit = static_cast<uint16_t>(std::min<size_t>(limit->limit - 1u, tls::kMaxPlaintext));
-    // Our own limit binds the server from now on.
-    s.inbound_limit = std::min<size_t>(s.offer.record_size_limit - 1u, tls::kMaxPlaintext);
-  }
+  SETLS_TRY(apply_record_limits(s, ee.extensions));
   s.transcript.add(m.raw);
   // A server resuming with a PSK authenticates by it: no certificate (§4.3.2, §4.4.2).
   s.state = s.resumed ? TlsState::WaitFinished : TlsState::WaitCertificateOrRequest;
@@ -253,6 +247,20 @@ Outcome on_message(TlsSession& s, ChipServices& chip, const tls::HandshakeMessag
   return Status::ServerUnexpectedMessage;
 }
 
+// Before ServerHello an alert answers our offer. The chip offers only strong
+// parameters, so handshake_failure and protocol_version say that the server
+// wants a weak one: name that rather than just the alert.
+Error alert_before_hello(ByteView fragment) {
+  Error e = alert_received(fragment);
+  if (e.status != Status::ServerAlert) return e;
+  switch (static_cast<tls::AlertDescription>(e.detail)) {
+    case tls::AlertDescription::HandshakeFailure:
+    case tls::AlertDescription::InsufficientSecurity: return Error{Status::ServerRefusedStrongParameters, e.detail};
+    case tls::AlertDescription::ProtocolVersion: return Error{Status::ServerNoCommonVersion, e.detail};
+    default: return e;
+  }
+}
+
 Outcome on_record(TlsSession& s, ChipServices& chip, const tls::RecordFrame& f, ByteView record, Bytes& out) {
   if (s.version == tls::kTls12) return on_record12(s, chip, f, record, out);
   switch (f.header.type) {
@@ -261,7 +269,8 @@ Outcome on_record(TlsSession& s, ChipServices& chip, const tls::RecordFrame& f, 
       if (s.ccs_seen || f.fragment.size() != 1 || f.fragment[0] != 1) return Status::ServerUnexpectedMessage;
       s.ccs_seen = true;
       return {};
-    case tls::ContentType::Alert: return alert_received(f.fragment);
+    case tls::ContentType::Alert: return s.state == TlsState::WaitServerHello ? alert_before_hello(f.fragment)
+                                                                              : alert_received(f.fragment);
     case tls::ContentType::Handshake:
       if (s.state != TlsState::WaitServerHello) return Status::ServerUnexpectedMessage;  // must be encrypted now
       if (f.fragment.size() > tls::kMaxPlaintext) return Status::ServerRecordOverflow;
@@ -304,6 +313,25 @@ Outcome feed_handshake(TlsSession& s, ChipServices& chip, ByteView fragment, Byt
     bool boundary = (plaintext && s.version == tls::kTls13) || s.state == TlsState::Connected;
     if (boundary && !s.assembler.empty()) return Status::ServerKeyChangeStraddle;
     if (s.state == TlsState::WaitRetryHello || s.state == TlsState::Connected) break;
+  }
+  return {};
+}
+
+Outcome apply_record_limits(TlsSession& s, const tls::ExtensionList& extensions) {
+  SETLS_TRY_ASSIGN(auto limit, server_extension<tls::RecordSizeLimit>(extensions));
+  SETLS_TRY_ASSIGN(auto mfl, server_extension<tls::MaxFragmentLength>(extensions));
+  if (limit && mfl) return Status::ServerIllegalParameter;
+  if (limit) {
+    // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte; in 1.2 it does not.
+    size_t type_byte = s.version == tls::kTls13 ? 1 : 0;
+    s.peer_record_limit = static_cast<uint16_t>(std::min<size_t>(limit->limit - type_byte, tls::kMaxPlaintext));
+    // Our own limit binds the server from now on.
+    s.inbound_limit = std::min<size_t>(s.offer.record_size_limit - type_byte, tls::kMaxPlaintext);
+  }
+  if (mfl) {
+    if (mfl->code != s.offer.max_fragment_length) return Status::ServerIllegalParameter;
+    s.peer_record_limit = static_cast<uint16_t>(mfl->bytes());
+    s.inbound_limit = mfl->bytes();
   }
   return {};
 }

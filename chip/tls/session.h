@@ -83,6 +83,7 @@ struct Offer {
   std::vector<tls::Extension> extensions;  // types only: what the server may answer
   std::vector<Bytes> alpn;                 // protocols offered, if any
   uint16_t record_size_limit = 0;          // 0: not offered
+  uint8_t max_fragment_length = 0;         // RFC 6066 code 1..4; 0: not offered
   tls::Random random{};
   std::array<uint8_t, tls::kMaxSessionIdSize> session_id{};
 

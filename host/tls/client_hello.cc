@@ -121,6 +121,7 @@ Result<Bytes> client_hello_template(const HelloOffer& offer) {
   if (!protocols.empty()) ext.add(AlpnProtocols{List<ProtocolName>(protocols)});
 
   if (offer.record_size_limit != 0) ext.add(RecordSizeLimit{offer.record_size_limit});
+  if (offer.max_fragment_length != 0) ext.add(MaxFragmentLength{offer.max_fragment_length});
   if (!offer.cookie.empty()) ext.add(Cookie{offer.cookie});
 
   // Always: a server issues tickets only to clients that name a mode, and

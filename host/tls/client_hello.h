@@ -23,6 +23,7 @@ struct HelloOffer {
   std::string server_name;             // SNI; empty for an IP address
   std::vector<std::string> alpn;
   uint16_t record_size_limit = 0;      // 0: not sent
+  uint8_t max_fragment_length = 0;     // RFC 6066 code 1..4; 0: not sent
   Bytes cookie;                        // the HelloRetryRequest cookie to echo
   Bytes ticket;                        // resumption: the PSK identity
   HashAlg ticket_hash = HashAlg::Sha256;

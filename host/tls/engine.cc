@@ -138,6 +138,14 @@ Result<HelloOffer> ClientEngine::offer(std::vector<uint16_t> share_groups, ByteV
   // in TLS 1.2 it does not; one value serves both when both are offered.
   if (config_.receive_buffer < kMaxPlaintext)
     o.record_size_limit = static_cast<uint16_t>(config_.receive_buffer + (tls12 ? 0 : 1));
+  // For TLS 1.2 servers without record_size_limit (OpenSSL 3.0): the largest
+  // max_fragment_length that fits the buffer (RFC 6066 §4: 512..4096).
+  for (uint8_t code = 4; tls12 && code >= 1 && config_.receive_buffer < kMaxPlaintext; --code) {
+    if ((size_t{1} << (8 + code)) <= config_.receive_buffer) {
+      o.max_fragment_length = code;
+      break;
+    }
+  }
   o.cookie.assign(cookie.begin(), cookie.end());
   if (resuming_) {
     const ResumptionTicket& t = *config_.resume;

@@ -30,7 +30,8 @@ RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> 
 
 // openssl s_server speaking TLS 1.2 only, with setls's five ECDHE-ECDSA
 // AEAD suites and P-256/P-384, otherwise as start_openssl_server. Options in
-// `extra` come last and win (-cipher …, -tls1_1, -no_ems, -sigalgs …).
+// `extra` come last and win (-cipher …, -groups …, -sigalgs …); a protocol
+// flag there (-tls1_1) replaces -tls1_2.
 RunningServer start_openssl_server12(const TempDir& dir, std::vector<std::string> extra = {},
                                      bool require_client_cert = true);
 

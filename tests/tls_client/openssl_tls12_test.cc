@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iostream>
 
 #include "common/tls/cipher_suite.h"
 #include "host/tls/client.h"
@@ -139,7 +140,7 @@ TEST_P(OpensslTls12, OfferingTls13OnlyIsRefusedByATls12Server) {
   ClientConfig cfg = config();
   cfg.versions = {tls::kTls13};
   Error e = refused(server, cfg);
-  EXPECT_EQ(e.status, Status::ServerAlert) << describe(e);
+  EXPECT_EQ(e.status, Status::ServerNoCommonVersion) << describe(e);
   EXPECT_EQ(e.detail, static_cast<uint32_t>(tls::AlertDescription::ProtocolVersion)) << describe(e);
 }
 
@@ -151,21 +152,104 @@ TEST_P(OpensslTls12, DefaultOfferStillGetsTls13FromATls13Server) {
   echo(*c, "TLS 1.3 preferred");
 }
 
-TEST_P(OpensslTls12, BulkDataBothWays) {
+TEST_P(OpensslTls12, TenMegabytesBothWays) {
   RunningServer server = start_openssl_server12(dir);
   auto c = connect(server, config());
   ASSERT_TRUE(c);
-  // s_server -rev answers line by line: 256 lines of 4 KiB, 1 MiB each way.
-  std::string line(4095, 'x');
-  for (size_t i = 0; i < line.size(); ++i) line[i] = static_cast<char>('a' + i % 26);
-  for (int i = 0; i < 256; ++i) {
-    ASSERT_TRUE(c->write(as_bytes(line + "\n")).ok());
-    ASSERT_EQ(read_exactly(*c, line.size() + 1), reversed_line(line) + "\n") << "line " << i;
+  std::string line(999, 'x');
+  for (size_t i = 0; i < line.size(); ++i) line[i] = static_cast<char>('a' + (i * 7) % 26);
+  std::string chunk;
+  for (int i = 0; i < 128; ++i) chunk += line + "\n";  // 128 KB
+  // s_server answers as it reads: a chunk out, its answer back, so that
+  // neither socket buffer fills while the other side waits.
+  size_t total = 0;
+  for (int round = 0; round < 80; ++round) {
+    ASSERT_TRUE(c->write(as_bytes(chunk)).ok()) << round;
+    std::string back = read_exactly(*c, chunk.size());
+    ASSERT_EQ(back.size(), chunk.size()) << round;
+    ASSERT_EQ(back.substr(0, 1000), reversed_line(line) + "\n") << round;
+    total += back.size();
   }
+  EXPECT_GE(total, size_t{10} * 1000 * 1000);
 }
 
 std::string mode_name(const testing::TestParamInfo<bus::RecordMode>& info) {
   return info.param == bus::RecordMode::Chip ? "ChipRecords" : "HostRecords";
+}
+
+// OpenSSL 3.0 has no record_size_limit: a small receive buffer is announced
+// with max_fragment_length (RFC 6066), which then binds both directions.
+TEST_P(OpensslTls12, MaxFragmentLength512FromTheReceiveBuffer) {
+  RunningServer server = start_openssl_server12(dir);
+  ClientConfig cfg = config();
+  cfg.receive_buffer = 600;  // the largest MFL that fits: 512
+  auto c = connect(server, cfg);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->summary().version, tls::kTls12);
+  EXPECT_EQ(c->summary().peer_record_limit, 512u);
+  std::string line(3000, 'x');
+  for (size_t i = 0; i < line.size(); ++i) line[i] = static_cast<char>('a' + (i * 5) % 26);
+  for (int i = 0; i < 20; ++i) echo(*c, line);
+}
+
+// The bus cost of a full TLS 1.2 mutual-auth handshake against a real server:
+// TLS_START, the server flight in (client flight out), CCS + Finished in.
+TEST_P(OpensslTls12, BusBudgetOfAMutualAuthHandshake) {
+  for (const char* groups : {"P-256", "P-384:P-256"}) {
+    RunningServer server = start_openssl_server12(dir, {"-groups", groups, "-serverpref"});
+    driver->reset_stats();
+    auto c = connect(server, config());
+    ASSERT_TRUE(c);
+    host::BusStats s = driver->stats();
+    std::cout << "[ budget   ] TLS 1.2 mutual-auth handshake, ECDHE " << tls::group_name(c->summary().group) << ", "
+              << (GetParam() == RecordMode::Chip ? "chip record mode" : "host record mode (secure channel)") << ": "
+              << s.round_trips << " round trips, " << s.bytes_sent << " bytes sent, " << s.bytes_received
+              << " bytes received\n";
+    EXPECT_LE(s.round_trips, 8u);
+    echo(*c, "after the budget");
+  }
+}
+
+// ---- servers the chip must refuse, each with an error naming the weakness
+
+TEST_P(OpensslTls12, AServerWithOnlyCbcSuitesIsRefused) {
+  RunningServer server = start_openssl_server12(dir, {"-cipher", "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA"});
+  Error e = refused(server, config());
+  EXPECT_EQ(e.status, Status::ServerRefusedStrongParameters) << describe(e);
+  EXPECT_NE(describe(e).find("CBC"), std::string::npos) << describe(e);
+}
+
+TEST_P(OpensslTls12, AServerWithOnlyRsaKeyExchangeIsRefused) {
+  RunningServer server = start_openssl_server12(dir, {"-cipher", "AES128-GCM-SHA256:AES256-GCM-SHA384"});
+  Error e = refused(server, config());
+  EXPECT_EQ(e.status, Status::ServerRefusedStrongParameters) << describe(e);
+  EXPECT_NE(describe(e).find("RSA"), std::string::npos) << describe(e);
+}
+
+TEST_P(OpensslTls12, AServerWithOnlySha1SignaturesIsRefused) {
+  RunningServer server = start_openssl_server12(dir, {"-sigalgs", "ECDSA+SHA1"});
+  Error e = refused(server, config());
+  EXPECT_EQ(e.status, Status::ServerRefusedStrongParameters) << describe(e);
+  EXPECT_NE(describe(e).find("SHA-1"), std::string::npos) << describe(e);
+}
+
+TEST_P(OpensslTls12, AServerWithOnlyAnotherCurveIsRefused) {
+  RunningServer server = start_openssl_server12(dir, {"-groups", "P-521"});
+  Error e = refused(server, config());
+  EXPECT_EQ(e.status, Status::ServerRefusedStrongParameters) << describe(e);
+}
+
+TEST_P(OpensslTls12, AServerWithOnlyTls11IsRefused) {
+  // TLS 1.1 (like 1.0) needs SHA-1 MACs, allowed in OpenSSL 3 only at security level 0.
+  RunningServer server =
+      start_openssl_server12(dir, {"-tls1_1", "-cipher", "ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0"});
+  for (uint16_t only : {uint16_t{0}, tls::kTls12}) {
+    ClientConfig cfg = config();
+    if (only) cfg.versions = {only};
+    Error e = refused(server, cfg);
+    EXPECT_TRUE(e.status == Status::ServerNoCommonVersion || e.status == Status::ServerOldVersion) << describe(e);
+    EXPECT_NE(describe(e).find("TLS 1.0"), std::string::npos) << describe(e);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(RecordModes, OpensslTls12, testing::Values(bus::RecordMode::Chip, bus::RecordMode::Host), mode_name);
