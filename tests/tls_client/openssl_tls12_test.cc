@@ -202,7 +202,7 @@ TEST_P(OpensslTls12, BusBudgetOfAMutualAuthHandshake) {
     ASSERT_TRUE(c);
     host::BusStats s = driver->stats();
     std::cout << "[ budget   ] TLS 1.2 mutual-auth handshake, ECDHE " << tls::group_name(c->summary().group) << ", "
-              << (GetParam() == RecordMode::Chip ? "chip record mode" : "host record mode (secure channel)") << ": "
+              << (GetParam() == RecordMode::Chip ? "chip record mode" : "host record mode") << ", secure channel" << ": "
               << s.round_trips << " round trips, " << s.bytes_sent << " bytes sent, " << s.bytes_received
               << " bytes received\n";
     EXPECT_LE(s.round_trips, 8u);
