@@ -56,16 +56,16 @@ enum class StatusClass : uint8_t {
     "give a DNS name (letters, digits, hyphens and dots; no wildcard, no IP literal) or a 4/16-byte IP address") \
   X(ClientHelloTemplate, 0x0240, "ClientHello template is malformed or not zeroed where the chip fills it", \
     "build it with the TLS codec: legacy_version 0x0303, random, session id (32 bytes), key shares and binder all zero bytes of their exact length") \
-  X(ClientHelloSuite, 0x0241, "ClientHello offers a cipher suite outside the chip's TLS 1.3 policy",  \
-    "offer only TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384 and TLS_AES_128_CCM_SHA256")            \
+  X(ClientHelloSuite, 0x0241, "ClientHello offers a cipher suite outside the chip's policy, or none for an offered version",  \
+    "TLS 1.3: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_AES_128_CCM_SHA256; TLS 1.2: ECDHE-ECDSA with AES-GCM or AES-CCM(-8)")            \
   X(ClientHelloGroup, 0x0242, "ClientHello offers a group, or a key share, outside P-256/P-384",       \
     "offer secp256r1/secp384r1 only, and key shares only for offered groups")                          \
   X(ClientHelloSignature, 0x0243, "ClientHello offers a signature scheme outside the chip's policy",  \
     "offer ecdsa_secp256r1_sha256 and ecdsa_secp384r1_sha384 only")                                    \
-  X(ClientHelloVersion, 0x0244, "ClientHello offers a TLS version other than 1.3",                    \
-    "supported_versions must list 0x0304 only")                                                        \
+  X(ClientHelloVersion, 0x0244, "ClientHello offers a TLS version other than 1.3 and 1.2",            \
+    "supported_versions lists 0x0304 and/or 0x0303 (absent: TLS 1.2 only)")                                                        \
   X(ClientHelloExtension, 0x0245, "ClientHello carries an extension the chip does not support, or lacks a required one", \
-    "send supported_versions, supported_groups, key_share and signature_algorithms; optional: server_name, alpn, record_size_limit, signature_algorithms_cert, padding, psk_key_exchange_modes, pre_shared_key") \
+    "send supported_groups and signature_algorithms, with TLS 1.3 supported_versions and key_share, with TLS 1.2 extended_master_secret and an empty renegotiation_info; optional: server_name, alpn, record_size_limit, signature_algorithms_cert, padding, psk_key_exchange_modes, pre_shared_key") \
   X(ClientHelloServerName, 0x0246, "ClientHello server_name differs from the name the session is opened for", \
     "send server_name equal to the session's DNS name, and none for an IP address")                     \
   X(ClientHelloPskMode, 0x0247, "ClientHello offers a PSK without (EC)DHE",                            \
@@ -134,7 +134,7 @@ enum class StatusClass : uint8_t {
     "v1/v2 certificates cannot carry basicConstraints, keyUsage or subjectAltName; reissue it as v3")   \
   X(ServerDecodeError, 0x0440, "server sent a malformed TLS message", "the server or the network corrupted the handshake") \
   X(ServerUnexpectedMessage, 0x0441, "server sent a TLS message out of order", "the server broke the TLS 1.3 handshake order") \
-  X(ServerVersion, 0x0442, "server did not select TLS 1.3", "the chip speaks TLS 1.3 only; enable it on the server") \
+  X(ServerVersion, 0x0442, "server selected a TLS version the client did not offer", "enable TLS 1.3 or TLS 1.2 on the server, or offer the version it speaks") \
   X(ServerSuiteNotOffered, 0x0443, "server chose a cipher suite the client did not offer", "the server is misbehaving") \
   X(ServerGroupNotOffered, 0x0444, "server chose a group the client did not offer a key share for", "the server is misbehaving") \
   X(ServerKeyShareInvalid, 0x0445, "server key share is not a valid point on the chosen curve",        \
@@ -160,6 +160,18 @@ enum class StatusClass : uint8_t {
     "shorten the server's certificate chain")                                                          \
   X(ServerKeyWornOut, 0x0460, "server kept sending under one key past its AEAD limit without a KeyUpdate (RFC 8446 §5.5)", \
     "the server must update its traffic key; reconnect")                                               \
+  X(ServerNoExtendedMasterSecret, 0x0454, "refused: the TLS 1.2 server does not use the extended master secret (RFC 7627)", \
+    "without it the session can be synchronised by a man in the middle (triple handshake); enable EMS on the server") \
+  X(ServerRenegotiation, 0x0455, "refused: the server asked to renegotiate TLS 1.2",                  \
+    "renegotiation is never allowed; configure the server not to renegotiate")                         \
+  X(ServerKeyExchangeSignature, 0x0456, "refused: the ServerKeyExchange is not signed by the verified server certificate's key", \
+    "a man in the middle, or a server whose key does not match its certificate")                      \
+  X(ServerOldVersion, 0x0457, "refused: the server selected TLS 1.0 or 1.1",                           \
+    "only TLS 1.2 (ECDHE-ECDSA AEAD) and TLS 1.3 are allowed; upgrade the server")                     \
+  X(ServerRefusedStrongParameters, 0x0458, "the server accepts none of the offered suites, groups and signature schemes (handshake_failure)", \
+    "it allows only what the chip refuses: CBC or RC4 suites, RSA or static ECDH key exchange, SHA-1 signatures, or other curves; enable ECDHE-ECDSA with AES-GCM/CCM, P-256/P-384, ECDSA SHA-256/384") \
+  X(ServerNoCommonVersion, 0x0459, "the server speaks none of the offered TLS versions (protocol_version)", \
+    "it allows only TLS 1.0/1.1, which the chip refuses, or only the version left out with --tls1.2/--tls1.3") \
   X(SessionsFull, 0x0501, "all session slots are in use", "close a session before opening another")  \
   X(NvmFull, 0x0502, "not enough free space in the chip's storage", "remove an object first")         \
   X(TooManyObjects, 0x0503, "object table is full", "remove an object first")                         \

@@ -5,7 +5,9 @@
 // byte picks how:
 //   even  raw: the rest is fed as the server's bytes, as they come off a
 //         socket — record framing, plaintext ServerHello / HelloRetryRequest,
-//         alerts, change_cipher_spec, garbage;
+//         alerts, change_cipher_spec, garbage; the hello offers TLS 1.2 too,
+//         so a TLS 1.2 ServerHello and the plaintext TLS 1.2 flight after it
+//         (Certificate, ServerKeyExchange, …) are reached here;
 //   odd   encrypted: the harness answers with a valid ServerHello (its own
 //         ECDHE key, the suite chosen by the second byte), derives the
 //         server handshake keys as a real server would, and seals the rest
@@ -66,8 +68,9 @@ struct World {
   }
 
   static Bytes make_template() {
-    const uint16_t suites[] = {0x1301, 0x1302, 0x1304};
-    const uint16_t versions[] = {tls::kTls13};
+    const uint16_t suites[] = {0x1301, 0x1302, 0x1304, 0xC02B, 0xC02C, 0xC0AC, 0xC0AD, 0xC0AE};
+    const uint16_t versions[] = {tls::kTls13, tls::kTls12};
+    const uint8_t uncompressed[] = {0};
     const uint16_t groups[] = {23, 24};
     const uint16_t schemes[] = {0x0403, 0x0503};
     const uint8_t modes[] = {1};
@@ -83,11 +86,16 @@ struct World {
         tls::encode_to_bytes(tls::AlpnProtocols{tls::List<tls::ProtocolName>(std::span(&alpn, 1))}),
         tls::encode_to_bytes(tls::RecordSizeLimit{4096}),
         tls::encode_to_bytes(tls::PskKeyExchangeModes{tls::U8List(modes)}),
+        tls::encode_to_bytes(tls::EcPointFormats{tls::U8List(uncompressed)}),
+        tls::encode_to_bytes(tls::ExtendedMasterSecret{}),
+        tls::encode_to_bytes(tls::RenegotiationInfo{}),
     };
     const tls::ExtensionType types[] = {tls::ExtensionType::ServerName,     tls::ExtensionType::SupportedVersions,
                                         tls::ExtensionType::SupportedGroups, tls::ExtensionType::SignatureAlgorithms,
                                         tls::ExtensionType::KeyShare,       tls::ExtensionType::Alpn,
-                                        tls::ExtensionType::RecordSizeLimit, tls::ExtensionType::PskKeyExchangeModes};
+                                        tls::ExtensionType::RecordSizeLimit, tls::ExtensionType::PskKeyExchangeModes,
+                                        tls::ExtensionType::EcPointFormats,  tls::ExtensionType::ExtendedMasterSecret,
+                                        tls::ExtensionType::RenegotiationInfo};
     std::vector<tls::Extension> extensions;
     for (size_t i = 0; i < bodies.size(); ++i) extensions.push_back({static_cast<uint16_t>(types[i]), bodies[i]});
     const uint8_t null_compression[] = {0};

@@ -135,8 +135,16 @@ Result<Bytes> tls_handshake(Firmware& fw, Connection& conn, ByteView payload) {
       if (s.params.mode == bus::RecordMode::Host) {
         // Invariant 4 holds here; the keys travel only inside the channel.
         if (!conn.secure()) return Status::ChannelRequired;
-        rsp.client_key = release_keys(*s.suite, s.client_app.view());
-        rsp.server_key = release_keys(*s.suite, s.server_app.view());
+        if (s.version == tls::kTls12) {
+          // After the Finished records, which took sequence 0 both ways.
+          rsp.client_key = release_keys12(*s.suite, s.client_key_block.view(), 1);
+          rsp.server_key = release_keys12(*s.suite, s.server_key_block.view(), 1);
+          s.client_key_block.clear();
+          s.server_key_block.clear();
+        } else {
+          rsp.client_key = release_keys(*s.suite, s.client_app.view());
+          rsp.server_key = release_keys(*s.suite, s.server_app.view());
+        }
       }
     }
     Bytes out = encoded(rsp);
@@ -194,6 +202,7 @@ Result<Bytes> tls_key_update(Firmware& fw, Connection& conn, ByteView payload) {
   uint8_t request = 0;
   if (!r.u32(handle) || !r.u8(request) || !r.expect_end() || request > 1) return Status::MalformedPayload;
   return on_session(fw, conn, handle, [&](TlsSession& s) -> Result<Bytes> {
+    if (s.version != tls::kTls13) return Status::SessionState;  // TLS 1.2 has no KeyUpdate
     if (s.params.mode == bus::RecordMode::Host) {
       if (!conn.secure()) return Status::ChannelRequired;
       SETLS_TRY_ASSIGN(bus::TlsKeyUpdateResponse rsp, host_key_update(s, request == 1));

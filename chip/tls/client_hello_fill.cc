@@ -60,7 +60,11 @@ bool extension_supported(uint16_t type, bool retry) {
     case ExtensionType::SupportedVersions:
     case ExtensionType::KeyShare:
     case ExtensionType::PskKeyExchangeModes:
-    case ExtensionType::PreSharedKey: return true;
+    case ExtensionType::PreSharedKey:
+    case ExtensionType::ExtendedMasterSecret:
+    case ExtensionType::RenegotiationInfo:
+    case ExtensionType::EcPointFormats:
+    case ExtensionType::MaxFragmentLength: return true;
     case ExtensionType::Cookie: return retry;  // only to echo a HelloRetryRequest's
     default: return false;
   }
@@ -80,33 +84,64 @@ Outcome check_fixed_fields(const tls::ClientHello& h) {
   return {};
 }
 
+Outcome check_versions(const Template& t, Offer& offer) {
+  SETLS_TRY_ASSIGN(auto versions, extension<tls::SupportedVersionsClient>(t));
+  if (!versions) {
+    offer.versions = {tls::kTls12};  // a plain TLS 1.2 ClientHello: legacy_version says it
+    return {};
+  }
+  for (uint16_t v : versions->versions)
+    if ((v != tls::kTls13 && v != tls::kTls12) || !push_unique(offer.versions, v)) return Status::ClientHelloVersion;
+  return offer.versions.empty() ? Outcome(Status::ClientHelloVersion) : Outcome();
+}
+
+// Every suite allowed and of an offered version; every offered version has one.
 Outcome check_suites(const tls::ClientHello& h, Offer& offer) {
   for (uint16_t id : h.cipher_suites) {
     const tls::SuiteInfo* info = tls::find_suite(id);
-    if (info == nullptr || info->version != tls::kTls13) return Status::ClientHelloSuite;
+    if (info == nullptr || !offer.offers_version(info->version)) return Status::ClientHelloSuite;
     if (!push_unique(offer.suites, id)) return Status::ClientHelloSuite;
   }
-  return offer.suites.empty() ? Outcome(Status::ClientHelloSuite) : Outcome();
+  for (uint16_t v : offer.versions) {
+    bool any = std::any_of(offer.suites.begin(), offer.suites.end(),
+                           [v](uint16_t id) { return tls::find_suite(id)->version == v; });
+    if (!any) return Status::ClientHelloSuite;
+  }
+  return {};
 }
 
-Outcome check_versions_and_groups(const Template& t, Offer& offer) {
-  SETLS_TRY_ASSIGN(auto versions, extension<tls::SupportedVersionsClient>(t));
-  if (!versions) return Status::ClientHelloExtension;
-  if (versions->versions.size() != 1 || versions->versions[0] != tls::kTls13) return Status::ClientHelloVersion;
-
+Outcome check_groups(const Template& t, Offer& offer) {
   SETLS_TRY_ASSIGN(auto groups, extension<tls::SupportedGroups>(t));
   if (!groups) return Status::ClientHelloExtension;
   for (uint16_t g : groups->groups)
     if (!tls::group_allowed(g) || !push_unique(offer.groups, g)) return Status::ClientHelloGroup;
 
+  // Key shares exactly when TLS 1.3 is offered (TLS 1.2 gets its ECDHE key at ServerKeyExchange).
   SETLS_TRY_ASSIGN(auto shares, extension<tls::KeyShareClient>(t));
-  if (!shares) return Status::ClientHelloExtension;
+  if (shares.has_value() != offer.offers_version(tls::kTls13)) return Status::ClientHelloExtension;
+  if (!shares) return {};
   for (const tls::KeyShareEntry& e : shares->shares) {
     if (!offer.offers_group(e.group)) return Status::ClientHelloGroup;
     auto curve = tls::group_curve(e.group);
     if (!curve || e.key_exchange.size() != curve_point_size(*curve) || !all_zero(e.key_exchange))
       return Status::ClientHelloTemplate;
   }
+  return {};
+}
+
+// TLS 1.2 offers: extended_master_secret (RFC 7627: required), an empty
+// renegotiation_info (RFC 5746: the initial handshake, and never another),
+// and ec_point_formats, if sent, with uncompressed points only.
+Outcome check_tls12_extensions(const Template& t, const Offer& offer) {
+  SETLS_TRY_ASSIGN(auto formats, extension<tls::EcPointFormats>(t));
+  if (formats && (formats->formats.size() != 1 || formats->formats[0] != tls::EcPointFormats::kUncompressed))
+    return Status::ClientHelloExtension;
+  SETLS_TRY_ASSIGN(auto reneg, extension<tls::RenegotiationInfo>(t));
+  if (reneg && !reneg->renegotiated_connection.empty()) return Status::ClientHelloExtension;
+  auto ems = t.hello.extensions.find(ExtensionType::ExtendedMasterSecret);
+  if (ems && !ems->empty()) return Status::ClientHelloExtension;
+  if (!offer.offers_version(tls::kTls12)) return {};
+  if (!ems || !reneg) return Status::ClientHelloExtension;
   return {};
 }
 
@@ -141,7 +176,11 @@ Outcome check_name_alpn_limits(const Template& t, const SessionParams& p, Offer&
     offer.record_size_limit = limit->limit;
   }
 
+  SETLS_TRY_ASSIGN(auto mfl, extension<tls::MaxFragmentLength>(t));  // the codec allows codes 1..4 only
+  if (mfl) offer.max_fragment_length = mfl->code;
+
   SETLS_TRY_ASSIGN(auto modes, extension<tls::PskKeyExchangeModes>(t));
+  if (modes && !offer.offers_version(tls::kTls13)) return Status::ClientHelloPskMode;
   if (modes && (modes->modes.size() != 1 || modes->modes[0] != static_cast<uint8_t>(tls::PskKeyExchangeMode::PskDheKe)))
     return Status::ClientHelloPskMode;
   if (t.hello.extensions.contains(ExtensionType::PreSharedKey) && !modes) return Status::ClientHelloPskMode;
@@ -151,14 +190,16 @@ Outcome check_name_alpn_limits(const Template& t, const SessionParams& p, Offer&
 // Every policy check on a template; fills `offer` with what it offers.
 Outcome check_offer(const Template& t, const SessionParams& p, bool retry, Offer& offer) {
   SETLS_TRY(check_fixed_fields(t.hello));
-  SETLS_TRY(check_suites(t.hello, offer));
   for (const tls::Extension& e : t.hello.extensions) {
     if (!extension_supported(e.type, retry)) return Status::ClientHelloExtension;
     offer.extensions.push_back(tls::Extension{e.type, {}});
   }
   if (!tls::check_extensions(tls::ExtensionContext::ClientHello, t.hello.extensions, {}))
     return Status::ClientHelloExtension;
-  SETLS_TRY(check_versions_and_groups(t, offer));
+  SETLS_TRY(check_versions(t, offer));
+  SETLS_TRY(check_suites(t.hello, offer));
+  SETLS_TRY(check_groups(t, offer));
+  SETLS_TRY(check_tls12_extensions(t, offer));
   SETLS_TRY(check_signatures(t, offer));
   return check_name_alpn_limits(t, p, offer);
 }
@@ -243,6 +284,10 @@ Outcome fill_random_fields(Template& t, const Offer& offer) {
 Outcome fill_key_shares(Template& t, std::vector<KeyShare>& existing) {
   SETLS_TRY_ASSIGN(auto shares, extension<tls::KeyShareClient>(t));
   std::vector<KeyShare> filled;
+  if (!shares) {
+    existing.clear();  // TLS 1.2 only: no key shares
+    return {};
+  }
   for (const tls::KeyShareEntry& e : shares->shares) {
     auto reuse = std::find_if(existing.begin(), existing.end(), [&](const KeyShare& k) { return k.group == e.group; });
     KeyShare share;

@@ -3,9 +3,12 @@
 #include <algorithm>
 
 #include "chip/tls/client_flight.h"
+#include "chip/tls/handshake12.h"
+#include "chip/tls/handshake_records.h"
 #include "chip/tls/key_schedule13.h"
 #include "chip/tls/key_share.h"
 #include "chip/tls/record_keys.h"
+#include "chip/tls/server_chain.h"
 #include "common/tls/extension_rules.h"
 #include "common/tls/record.h"
 
@@ -129,6 +132,9 @@ Outcome on_server_hello(TlsSession& s, const tls::ServerHello& sh, const tls::Ha
 Outcome on_hello(TlsSession& s, const tls::HandshakeMessage& m) {
   if (m.type != HandshakeType::ServerHello) return Status::ServerUnexpectedMessage;
   SETLS_TRY_ASSIGN(auto hello, server_message<tls::ServerHello>(m));
+  // Without supported_versions the server speaks TLS 1.2 or older (RFC 8446 §4.1.3).
+  if (!hello.extensions.contains(tls::ExtensionType::SupportedVersions)) return on_server_hello12(s, hello, m);
+  if (!s.offer.offers_version(tls::kTls13)) return Status::ServerVersion;
   return hello.is_hello_retry_request() ? on_hello_retry(s, hello, m) : on_server_hello(s, hello, m);
 }
 
@@ -145,13 +151,7 @@ Outcome on_encrypted_extensions(TlsSession& s, const tls::HandshakeMessage& m) {
     if (!offered) return Status::ServerAlpnNotOffered;
     s.alpn.assign(alpn->protocol.begin(), alpn->protocol.end());
   }
-  SETLS_TRY_ASSIGN(auto limit, server_extension<tls::RecordSizeLimit>(ee.extensions));
-  if (limit) {
-    // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte.
-    s.peer_record_limit = static_cast<uint16_t>(std::min<size_t>(limit->limit - 1u, tls::kMaxPlaintext));
-    // Our own limit binds the server from now on.
-    s.inbound_limit = std::min<size_t>(s.offer.record_size_limit - 1u, tls::kMaxPlaintext);
-  }
+  SETLS_TRY(apply_record_limits(s, ee.extensions));
   s.transcript.add(m.raw);
   // A server resuming with a PSK authenticates by it: no certificate (§4.3.2, §4.4.2).
   s.state = s.resumed ? TlsState::WaitFinished : TlsState::WaitCertificateOrRequest;
@@ -182,16 +182,7 @@ Outcome on_certificate(TlsSession& s, ChipServices& chip, const tls::HandshakeMe
     SETLS_TRY(check_server_extensions(ExtensionContext::Certificate, e.extensions, s.offer));
     presented.push_back(e.cert_data);
   }
-  std::vector<Bytes> anchors = chip.trust_anchors();
-  auto verified = x509::verify_server_chain(anchors, presented, s.params.name,
-                                            static_cast<int64_t>(s.params.unix_time_ms / 1000));
-  if (!verified) return verified.error();
-  // A verified chain proves that its CAs' clocks had passed newest_not_before:
-  // the floor moves up, with an NVM write only when it actually moves.
-  if (verified->newest_not_before > 0 && static_cast<uint64_t>(verified->newest_not_before) > chip.time_floor())
-    SETLS_TRY(chip.raise_time_floor(static_cast<uint64_t>(verified->newest_not_before)));
-  s.server_key = std::move(verified->leaf_key);
-  s.subjects = std::move(verified->subjects);
+  SETLS_TRY(accept_server_chain(s, chip, presented));
   s.transcript.add(m.raw);
   s.state = TlsState::WaitCertificateVerify;
   return {};
@@ -250,45 +241,35 @@ Outcome on_message(TlsSession& s, ChipServices& chip, const tls::HandshakeMessag
     case TlsState::WaitFinished:
       if (m.type != HandshakeType::Finished) break;
       return on_server_finished(s, chip, m, out);
-    case TlsState::WaitRetryHello:
-    case TlsState::Connected: break;
+    default: break;  // WaitRetryHello, Connected; the TLS 1.2 states are handshake12.cc's
   }
   return Status::ServerUnexpectedMessage;
 }
 
-// ---- records
-
-// A server alert ends the handshake, whatever its level (RFC 8446 §6); the
-// detail names it.
-Error alert_received(ByteView fragment) {
-  auto alert = tls::decode<tls::Alert>(fragment);
-  if (!alert) return Error{server_fault(alert.status()), 0};
-  return Error{Status::ServerAlert, alert->description};
-}
-
-Outcome feed_handshake(TlsSession& s, ChipServices& chip, ByteView fragment, Bytes& out) {
-  Outcome fed = s.assembler.feed(fragment);
-  if (!fed) return server_fault(fed.status());
-  while (auto m = s.assembler.next()) {
-    bool plaintext = s.state == TlsState::WaitServerHello;
-    SETLS_TRY(on_message(s, chip, *m, out));
-    // ServerHello and Finished change the keys, and nothing may follow a
-    // HelloRetryRequest: each must end its record (§5.1).
-    bool boundary = plaintext || s.state == TlsState::Connected;
-    if (boundary && !s.assembler.empty()) return Status::ServerKeyChangeStraddle;
-    if (s.state == TlsState::WaitRetryHello || s.state == TlsState::Connected) break;
+// Before ServerHello an alert answers our offer. The chip offers only strong
+// parameters, so handshake_failure and protocol_version say that the server
+// wants a weak one: name that rather than just the alert.
+Error alert_before_hello(ByteView fragment) {
+  Error e = alert_received(fragment);
+  if (e.status != Status::ServerAlert) return e;
+  switch (static_cast<tls::AlertDescription>(e.detail)) {
+    case tls::AlertDescription::HandshakeFailure:
+    case tls::AlertDescription::InsufficientSecurity: return Error{Status::ServerRefusedStrongParameters, e.detail};
+    case tls::AlertDescription::ProtocolVersion: return Error{Status::ServerNoCommonVersion, e.detail};
+    default: return e;
   }
-  return {};
 }
 
 Outcome on_record(TlsSession& s, ChipServices& chip, const tls::RecordFrame& f, ByteView record, Bytes& out) {
+  if (s.version == tls::kTls12) return on_record12(s, chip, f, record, out);
   switch (f.header.type) {
     case tls::ContentType::ChangeCipherSpec:
       // §5: one byte 0x01, ignored before the server Finished; we take one.
       if (s.ccs_seen || f.fragment.size() != 1 || f.fragment[0] != 1) return Status::ServerUnexpectedMessage;
       s.ccs_seen = true;
       return {};
-    case tls::ContentType::Alert: return alert_received(f.fragment);
+    case tls::ContentType::Alert: return s.state == TlsState::WaitServerHello ? alert_before_hello(f.fragment)
+                                                                              : alert_received(f.fragment);
     case tls::ContentType::Handshake:
       if (s.state != TlsState::WaitServerHello) return Status::ServerUnexpectedMessage;  // must be encrypted now
       if (f.fragment.size() > tls::kMaxPlaintext) return Status::ServerRecordOverflow;
@@ -311,6 +292,49 @@ bool handshaking(TlsState st) { return st != TlsState::WaitRetryHello && st != T
 
 }  // namespace
 
+// ---- shared with the TLS 1.2 engine (handshake_records.h)
+
+Error alert_received(ByteView fragment) {
+  auto alert = tls::decode<tls::Alert>(fragment);
+  if (!alert) return Error{server_fault(alert.status()), 0};
+  return Error{Status::ServerAlert, alert->description};
+}
+
+Outcome feed_handshake(TlsSession& s, ChipServices& chip, ByteView fragment, Bytes& out) {
+  Outcome fed = s.assembler.feed(fragment);
+  if (!fed) return server_fault(fed.status());
+  while (auto m = s.assembler.next()) {
+    bool plaintext = s.state == TlsState::WaitServerHello;
+    SETLS_TRY(s.version == tls::kTls12 ? on_message12(s, chip, *m, out) : on_message(s, chip, *m, out));
+    // ServerHello and Finished change the keys, and nothing may follow a
+    // HelloRetryRequest: each must end its record (§5.1). A TLS 1.2
+    // ServerHello changes no key: Certificate may follow in its record.
+    bool boundary = (plaintext && s.version == tls::kTls13) || s.state == TlsState::Connected;
+    if (boundary && !s.assembler.empty()) return Status::ServerKeyChangeStraddle;
+    if (s.state == TlsState::WaitRetryHello || s.state == TlsState::Connected) break;
+  }
+  return {};
+}
+
+Outcome apply_record_limits(TlsSession& s, const tls::ExtensionList& extensions) {
+  SETLS_TRY_ASSIGN(auto limit, server_extension<tls::RecordSizeLimit>(extensions));
+  SETLS_TRY_ASSIGN(auto mfl, server_extension<tls::MaxFragmentLength>(extensions));
+  if (limit && mfl) return Status::ServerIllegalParameter;
+  if (limit) {
+    // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte; in 1.2 it does not.
+    size_t type_byte = s.version == tls::kTls13 ? 1 : 0;
+    s.peer_record_limit = static_cast<uint16_t>(std::min<size_t>(limit->limit - type_byte, tls::kMaxPlaintext));
+    // Our own limit binds the server from now on.
+    s.inbound_limit = std::min<size_t>(s.offer.record_size_limit - type_byte, tls::kMaxPlaintext);
+  }
+  if (mfl) {
+    if (mfl->code != s.offer.max_fragment_length) return Status::ServerIllegalParameter;
+    s.peer_record_limit = static_cast<uint16_t>(mfl->bytes());
+    s.inbound_limit = mfl->bytes();
+  }
+  return {};
+}
+
 Result<HandshakeStep> handshake_server_bytes(TlsSession& s, ChipServices& chip, ByteView data) {
   if (!handshaking(s.state)) return Status::SessionState;
   HandshakeStep step;
@@ -322,6 +346,19 @@ Result<HandshakeStep> handshake_server_bytes(TlsSession& s, ChipServices& chip, 
     step.consumed += frame->size;
     if (s.state == TlsState::WaitRetryHello) {
       step.progress = bus::HandshakeProgress::Retry;
+      return step;
+    }
+    if (s.state == TlsState::Connected && s.version == tls::kTls12) {
+      // The Finished records took sequence 0 of both keys (client_flight12.h).
+      if (s.params.mode == bus::RecordMode::Chip) {
+        s.app_read = std::move(s.hs_read);
+        s.client_key_block.clear();
+        s.server_key_block.clear();
+      } else {
+        s.app_write = tls::RecordProtection();  // the host seals with the keys TlsHandshake releases
+      }
+      s.drop_handshake_secrets();
+      step.progress = bus::HandshakeProgress::Done;
       return step;
     }
     if (s.state == TlsState::Connected) {
@@ -339,7 +376,8 @@ Result<HandshakeStep> handshake_server_bytes(TlsSession& s, ChipServices& chip, 
 
 bus::TlsSummary handshake_summary(const TlsSession& s) {
   bus::TlsSummary out;
-  out.version = tls::kTls13;
+  out.version = s.version;
+  if (s.version == tls::kTls12) out.flags |= bus::TlsSummary::kExtendedMasterSecret;  // always required
   out.suite = s.suite ? static_cast<uint16_t>(s.suite->id) : 0;
   out.group = s.group;
   if (s.client_authenticated) out.flags |= bus::TlsSummary::kClientAuthenticated;

@@ -53,6 +53,12 @@ bool connected_in(const TlsSession& s, bus::RecordMode mode) {
 }  // namespace
 
 Result<PostHandshakeEvent> on_post_handshake(TlsSession& s, ChipServices& chip, const tls::HandshakeMessage& m) {
+  if (s.version == tls::kTls12) {
+    // The only handshake message a TLS 1.2 server may send now is a
+    // HelloRequest, and the chip never renegotiates (RFC 5746 §4.2 allows a
+    // refusal; a fatal one leaves no half-renegotiated state to reason about).
+    return m.type == tls::HandshakeType::HelloRequest ? Status::ServerRenegotiation : Status::ServerUnexpectedMessage;
+  }
   switch (m.type) {
     case tls::HandshakeType::NewSessionTicket: return on_ticket(s, chip, m);
     case tls::HandshakeType::KeyUpdate: return on_key_update(s, m);

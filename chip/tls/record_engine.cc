@@ -74,7 +74,7 @@ Outcome on_record(TlsSession& s, ChipServices& chip, ByteView record, bus::TlsRe
       if (alert->description == kUserCanceled) break;  // a close_notify follows
       out.alert = alert->description;
       if (alert->description == static_cast<uint8_t>(tls::AlertDescription::CloseNotify)) s.peer_closed = true;
-      else s.fatal = true;  // every other alert is fatal in TLS 1.3 (§6)
+      else s.fatal = true;  // every other alert is fatal in TLS 1.3 (§6), and in 1.2 for us
       break;
     }
     default: return Status::ServerUnexpectedMessage;
@@ -92,8 +92,12 @@ Result<bus::TlsRecordInResponse> chip_records_in(TlsSession& s, ChipServices& ch
     auto frame = tls::frame_record(data.subspan(consumed), tls::kMaxCiphertext13);
     if (!frame) return server_fault(frame.status());
     if (!frame->complete()) break;
-    // Everything after the handshake is protected; change_cipher_spec is over.
-    if (frame->header.type != tls::ContentType::ApplicationData) return Status::ServerUnexpectedMessage;
+    // Everything after the handshake is protected; change_cipher_spec is
+    // over. TLS 1.2 records keep their real content type outside.
+    bool tls12_type = s.version == tls::kTls12 && (frame->header.type == tls::ContentType::Alert ||
+                                                    frame->header.type == tls::ContentType::Handshake);
+    if (frame->header.type != tls::ContentType::ApplicationData && !tls12_type)
+      return Status::ServerUnexpectedMessage;
     SETLS_TRY(on_record(s, chip, data.subspan(consumed, frame->size), out));
     consumed += frame->size;
   }
@@ -113,12 +117,15 @@ Result<Bytes> chip_seal(TlsSession& s, uint8_t content_type, ByteView plaintext,
   size_t limit = s.outbound_limit();
   size_t records = (plaintext.size() + limit - 1) / limit;
   // Two KeyUpdate records at most could join them; the answer must fit one transfer.
-  if (plaintext.size() + (records + 2) * kRecordOverhead > bus::kMaxTransfer) return Status::BadArgument;
+  size_t overhead = std::max(kRecordOverhead, s.app_write.overhead());
+  if (plaintext.size() + (records + 2) * overhead > bus::kMaxTransfer) return Status::BadArgument;
 
   Bytes out;
   ByteView rest = plaintext;
   while (!rest.empty()) {
-    if (key_worn(s, rekey_records)) SETLS_TRY(update_write_key(s, false, out));
+    // TLS 1.2 cannot replace a key (no KeyUpdate, no renegotiation): seal()
+    // refuses once the AEAD limit is reached.
+    if (s.version == tls::kTls13 && key_worn(s, rekey_records)) SETLS_TRY(update_write_key(s, false, out));
     size_t n = std::min(rest.size(), limit);
     SETLS_TRY(s.app_write.seal(type, rest.first(n), out));
     ++s.records_since_update;
@@ -130,6 +137,7 @@ Result<Bytes> chip_seal(TlsSession& s, uint8_t content_type, ByteView plaintext,
 
 Result<bus::TlsKeyUpdateResponse> chip_key_update(TlsSession& s, bool request_peer_update) {
   SETLS_TRY(check_chip_connected(s));
+  if (s.version != tls::kTls13) return Status::SessionState;
   if (s.write_closed) return Status::SessionState;
   bus::TlsKeyUpdateResponse out;
   SETLS_TRY(update_write_key(s, request_peer_update, out.message_or_record));

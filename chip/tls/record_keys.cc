@@ -21,6 +21,23 @@ bus::TrafficKey release_keys(const tls::SuiteInfo& suite, ByteView traffic_secre
   return out;
 }
 
+Outcome install_keys12(tls::RecordProtection& rp, const tls::SuiteInfo& suite, ByteView key_and_iv,
+                       uint64_t sequence) {
+  size_t key = aead_key_size(suite.aead);
+  if (key_and_iv.size() != key + suite.iv_size) return Status::Internal;
+  rp = tls::RecordProtection();
+  return rp.init(tls::kTls12, suite, key_and_iv.first(key), key_and_iv.subspan(key), sequence);
+}
+
+bus::TrafficKey release_keys12(const tls::SuiteInfo& suite, ByteView key_and_iv, uint64_t sequence) {
+  size_t key = aead_key_size(suite.aead);
+  bus::TrafficKey out;
+  out.key.assign(key_and_iv.begin(), key_and_iv.begin() + static_cast<long>(key));
+  out.iv.assign(key_and_iv.begin() + static_cast<long>(key), key_and_iv.end());
+  out.sequence = sequence;
+  return out;
+}
+
 void advance_secret(const tls::SuiteInfo& suite, Secret& traffic_secret) {
   traffic_secret = tls13::next_traffic_secret(suite.hash, traffic_secret.view());
 }

@@ -19,6 +19,11 @@ Outcome install_keys(tls::RecordProtection& rp, const tls::SuiteInfo& suite, Byt
 bus::TrafficKey release_keys(const tls::SuiteInfo& suite, ByteView traffic_secret);
 // application_traffic_secret_N → N+1 (RFC 8446 §7.2); the old one is wiped.
 void advance_secret(const tls::SuiteInfo& suite, Secret& traffic_secret);
+// TLS 1.2 (RFC 5288 §3): one direction's write_key ‖ write_IV from the key
+// block; the Finished takes sequence 0, application data starts at 1.
+Outcome install_keys12(tls::RecordProtection& rp, const tls::SuiteInfo& suite, ByteView key_and_iv,
+                       uint64_t sequence);
+bus::TrafficKey release_keys12(const tls::SuiteInfo& suite, ByteView key_and_iv, uint64_t sequence);
 // A KeyUpdate handshake message (header included).
 Bytes key_update_message(bool request_update);
 

@@ -14,6 +14,12 @@ const char* tls_state_name(TlsState s) {
     case TlsState::WaitCertificateVerify: return "WaitCertificateVerify";
     case TlsState::WaitFinished: return "WaitFinished";
     case TlsState::Connected: return "Connected";
+    case TlsState::WaitCertificate12: return "WaitCertificate12";
+    case TlsState::WaitServerKeyExchange12: return "WaitServerKeyExchange12";
+    case TlsState::WaitRequestOrDone12: return "WaitRequestOrDone12";
+    case TlsState::WaitServerHelloDone12: return "WaitServerHelloDone12";
+    case TlsState::WaitChangeCipherSpec12: return "WaitChangeCipherSpec12";
+    case TlsState::WaitFinished12: return "WaitFinished12";
   }
   return "?";
 }
@@ -36,6 +42,7 @@ bool Offer::offers_extension(tls::ExtensionType type) const {
   auto t = static_cast<uint16_t>(type);
   return std::any_of(extensions.begin(), extensions.end(), [t](const tls::Extension& e) { return e.type == t; });
 }
+bool Offer::offers_version(uint16_t v) const { return has(versions, v); }
 bool Offer::offers_suite(uint16_t s) const { return has(suites, s); }
 bool Offer::offers_group(uint16_t g) const { return has(groups, g); }
 bool Offer::offers_scheme(uint16_t s) const { return has(schemes, s); }
@@ -48,6 +55,8 @@ void TlsSession::drop_handshake_secrets() {
   server_hs.clear();
   hs_read = tls::RecordProtection();
   server_key.reset();
+  server_ephemeral.reset();
+  master12.clear();
   wipe(first_template);
   assembler.reset();
 }

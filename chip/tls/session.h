@@ -42,6 +42,13 @@ enum class TlsState : uint8_t {
   WaitCertificateVerify,     // the chain is verified
   WaitFinished,              // server signature verified (or PSK resumption)
   Connected,                 // server Finished verified, client flight sent
+  // TLS 1.2 (handshake12.h), after a ServerHello that selected it.
+  WaitCertificate12,         // ServerHello accepted
+  WaitServerKeyExchange12,   // the chain is verified
+  WaitRequestOrDone12,       // ServerKeyExchange signature verified
+  WaitServerHelloDone12,     // after a CertificateRequest
+  WaitChangeCipherSpec12,    // client flight sent (Finished included)
+  WaitFinished12,            // server's change_cipher_spec received
 };
 const char* tls_state_name(TlsState s);
 
@@ -69,15 +76,18 @@ struct OfferedPsk {
 
 // Exactly what the final ClientHello offered, to judge every server answer.
 struct Offer {
+  std::vector<uint16_t> versions;  // kTls13 and/or kTls12
   std::vector<uint16_t> suites;
   std::vector<uint16_t> groups;
   std::vector<uint16_t> schemes;           // signature_algorithms
   std::vector<tls::Extension> extensions;  // types only: what the server may answer
   std::vector<Bytes> alpn;                 // protocols offered, if any
   uint16_t record_size_limit = 0;          // 0: not offered
+  uint8_t max_fragment_length = 0;         // RFC 6066 code 1..4; 0: not offered
   tls::Random random{};
   std::array<uint8_t, tls::kMaxSessionIdSize> session_id{};
 
+  bool offers_version(uint16_t version) const;
   bool offers_extension(tls::ExtensionType type) const;
   bool offers_suite(uint16_t suite) const;
   bool offers_group(uint16_t group) const;
@@ -103,6 +113,7 @@ struct TlsSession {
   bool ccs_seen = false;  // one dummy change_cipher_spec is tolerated (RFC 8446 §5)
 
   // From ServerHello on.
+  uint16_t version = tls::kTls13;  // kTls12 once a ServerHello selected it
   const tls::SuiteInfo* suite = nullptr;
   uint16_t group = 0;
   bool resumed = false;
@@ -122,6 +133,15 @@ struct TlsSession {
   std::optional<EcKey> server_key;        // the leaf key of a chain the chip verified
   std::vector<std::string> subjects;
   bool client_authenticated = false;
+
+  // TLS 1.2 only (handshake12.h): the server's random and ECDHE key, the
+  // master secret (ServerHelloDone → Connected, then the ticket cache), and
+  // the key block (key ‖ IV per direction) until host record mode took it.
+  tls::Random server_random{};
+  std::optional<EcKey> server_ephemeral;
+  Secret master12;
+  Secret client_key_block;  // client_write_key ‖ client_write_IV
+  Secret server_key_block;  // server_write_key ‖ server_write_IV
 
   // Connected.
   Secret client_app;  // client_application_traffic_secret_N

@@ -16,6 +16,11 @@ Digest Transcript::current() const {
   return *chosen_ == HashAlg::Sha256 ? sha256_.current() : sha384_.current();
 }
 
+Digest Transcript::current(HashAlg alg) const {
+  if (chosen_ && *chosen_ != alg) std::abort();  // a firmware bug: that hash was dropped
+  return alg == HashAlg::Sha256 ? sha256_.current() : sha384_.current();
+}
+
 void Transcript::replace_with_message_hash() {
   Digest first = current();
   Hash fresh(*chosen_);

@@ -21,6 +21,9 @@ class Transcript {
   bool chosen() const { return chosen_.has_value(); }
   HashAlg alg() const { return *chosen_; }
   Digest current() const;
+  // The hash under `alg` while both still run (TLS 1.2 never chooses: its
+  // CertificateVerify may hash with another function than the PRF).
+  Digest current(HashAlg alg) const;
 
  private:
   Hash sha256_;

@@ -186,6 +186,23 @@ Result<Bytes> EcKey::sign(HashAlg hash, ByteView message) const {
   return sig;
 }
 
+Result<Bytes> EcKey::sign_digest(ByteView digest) const {
+  if (!pkey_) return Status::NoDeviceKey;
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr);
+  size_t len = 0;
+  Bytes sig;
+  bool ok = ctx != nullptr && EVP_PKEY_sign_init(ctx) == 1 &&
+            EVP_PKEY_sign(ctx, nullptr, &len, digest.data(), digest.size()) == 1;
+  if (ok) {
+    sig.resize(len);
+    ok = EVP_PKEY_sign(ctx, sig.data(), &len, digest.data(), digest.size()) == 1;
+    sig.resize(len);
+  }
+  EVP_PKEY_CTX_free(ctx);
+  if (!ok) return Status::CryptoFailure;
+  return sig;
+}
+
 bool EcKey::verify(HashAlg hash, ByteView message, ByteView der_signature) const {
   if (!pkey_) return false;
   count_crypto_op(CryptoOp::EcdsaVerify);

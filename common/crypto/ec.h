@@ -53,6 +53,9 @@ class EcKey {
   // ECDSA over `message` hashed with `hash`, DER-encoded signature.
   Result<Bytes> sign(HashAlg hash, ByteView message) const;
   bool verify(HashAlg hash, ByteView message, ByteView der_signature) const;
+  // ECDSA over a digest computed elsewhere (a TLS 1.2 CertificateVerify signs
+  // the running transcript hash; the chip hashed it itself).
+  Result<Bytes> sign_digest(ByteView digest) const;
   // True when both keys have the same public point.
   bool same_public(const EcKey& other) const;
 

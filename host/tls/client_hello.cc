@@ -1,5 +1,6 @@
 #include "host/tls/client_hello.h"
 
+#include <algorithm>
 #include <array>
 
 #include "common/tls/cipher_suite.h"
@@ -16,6 +17,14 @@ constexpr uint16_t kSuites13[] = {
     static_cast<uint16_t>(CipherSuite::Aes128GcmSha256),
     static_cast<uint16_t>(CipherSuite::Aes256GcmSha384),
     static_cast<uint16_t>(CipherSuite::Aes128CcmSha256),
+};
+// The short-tag CCM-8 only when nothing better is shared (constrained links).
+constexpr uint16_t kSuites12[] = {
+    static_cast<uint16_t>(CipherSuite::EcdheEcdsaAes128GcmSha256),
+    static_cast<uint16_t>(CipherSuite::EcdheEcdsaAes256GcmSha384),
+    static_cast<uint16_t>(CipherSuite::EcdheEcdsaAes128Ccm),
+    static_cast<uint16_t>(CipherSuite::EcdheEcdsaAes256Ccm),
+    static_cast<uint16_t>(CipherSuite::EcdheEcdsaAes128Ccm8),
 };
 constexpr uint16_t kGroups[] = {static_cast<uint16_t>(NamedGroup::Secp256r1),
                                 static_cast<uint16_t>(NamedGroup::Secp384r1)};
@@ -66,12 +75,16 @@ size_t key_share_size(uint16_t group) {
 }  // namespace
 
 std::span<const uint16_t> default_suites13() { return kSuites13; }
+std::span<const uint16_t> default_suites12() { return kSuites12; }
 std::span<const uint16_t> default_groups() { return kGroups; }
 std::span<const uint16_t> offered_handshake_schemes() { return kHandshakeSchemes; }
 std::span<const uint16_t> offered_certificate_schemes() { return kCertificateSchemes; }
 
 Result<Bytes> client_hello_template(const HelloOffer& offer) {
-  if (offer.suites.empty() || offer.groups.empty() || offer.share_groups.empty()) return Status::BadArgument;
+  bool tls13 = std::find(offer.versions.begin(), offer.versions.end(), kTls13) != offer.versions.end();
+  bool tls12 = std::find(offer.versions.begin(), offer.versions.end(), kTls12) != offer.versions.end();
+  if (offer.suites.empty() || offer.groups.empty() || (!tls13 && !tls12) || (tls13 && offer.share_groups.empty()))
+    return Status::BadArgument;
   ExtensionBuilder ext;
 
   if (!offer.server_name.empty()) {
@@ -79,15 +92,23 @@ Result<Bytes> client_hello_template(const HelloOffer& offer) {
     sni.host_name = ByteView(reinterpret_cast<const uint8_t*>(offer.server_name.data()), offer.server_name.size());
     ext.add(sni);
   }
-  static constexpr uint16_t kVersions[] = {kTls13};
-  ext.add(SupportedVersionsClient{U16List(kVersions)});
+  // A TLS 1.2-only hello says so by legacy_version alone.
+  if (tls13) ext.add(SupportedVersionsClient{U16List(offer.versions)});
   ext.add(SupportedGroups{U16List(offer.groups)});
 
   std::vector<Bytes> zero_shares;
   std::vector<KeyShareEntry> shares;
   for (uint16_t g : offer.share_groups) zero_shares.emplace_back(key_share_size(g), 0);
   for (size_t i = 0; i < offer.share_groups.size(); ++i) shares.push_back({offer.share_groups[i], zero_shares[i]});
-  ext.add(KeyShareClient{List<KeyShareEntry>(shares)});
+  if (tls13) ext.add(KeyShareClient{List<KeyShareEntry>(shares)});
+
+  if (tls12) {
+    // RFC 8422 §5.1.2, RFC 7627 (the chip requires it), RFC 5746 (an initial handshake).
+    static constexpr uint8_t kUncompressed[] = {EcPointFormats::kUncompressed};
+    ext.add(EcPointFormats{U8List(kUncompressed)});
+    ext.add(EmptyExtension<ExtensionType::ExtendedMasterSecret>{});
+    ext.add(RenegotiationInfo{});
+  }
 
   ext.add(SignatureAlgorithms{U16List(kHandshakeSchemes)});
   SignatureAlgorithmsCert cert_schemes;
@@ -100,12 +121,13 @@ Result<Bytes> client_hello_template(const HelloOffer& offer) {
   if (!protocols.empty()) ext.add(AlpnProtocols{List<ProtocolName>(protocols)});
 
   if (offer.record_size_limit != 0) ext.add(RecordSizeLimit{offer.record_size_limit});
+  if (offer.max_fragment_length != 0) ext.add(MaxFragmentLength{offer.max_fragment_length});
   if (!offer.cookie.empty()) ext.add(Cookie{offer.cookie});
 
   // Always: a server issues tickets only to clients that name a mode, and
   // psk_dhe_ke keeps forward secrecy on resumption.
   static constexpr uint8_t kModes[] = {static_cast<uint8_t>(PskKeyExchangeMode::PskDheKe)};
-  ext.add(PskKeyExchangeModes{U8List(kModes)});
+  if (tls13) ext.add(PskKeyExchangeModes{U8List(kModes)});
 
   // pre_shared_key goes last (RFC 8446 §4.2.11).
   Bytes zero_binder(hash_size(offer.ticket_hash), 0);

@@ -16,12 +16,14 @@
 namespace setls::host {
 
 struct HelloOffer {
+  std::vector<uint16_t> versions = {0x0304};  // kTls13 and/or kTls12
   std::vector<uint16_t> suites;
   std::vector<uint16_t> groups;        // supported_groups
   std::vector<uint16_t> share_groups;  // a zeroed key_share entry for each
   std::string server_name;             // SNI; empty for an IP address
   std::vector<std::string> alpn;
   uint16_t record_size_limit = 0;      // 0: not sent
+  uint8_t max_fragment_length = 0;     // RFC 6066 code 1..4; 0: not sent
   Bytes cookie;                        // the HelloRetryRequest cookie to echo
   Bytes ticket;                        // resumption: the PSK identity
   HashAlg ticket_hash = HashAlg::Sha256;
@@ -32,6 +34,7 @@ Result<Bytes> client_hello_template(const HelloOffer& offer);
 
 // Every value setls offers by default, in preference order.
 std::span<const uint16_t> default_suites13();
+std::span<const uint16_t> default_suites12();  // ECDHE-ECDSA AEAD; CCM-8 last
 std::span<const uint16_t> default_groups();
 std::span<const uint16_t> offered_handshake_schemes();
 std::span<const uint16_t> offered_certificate_schemes();

@@ -34,7 +34,12 @@ struct ClientConfig {
   std::string server_name;
   std::vector<std::string> alpn;  // offered protocols, in preference order
   bus::RecordMode record_mode = bus::RecordMode::Chip;
-  // TLS 1.3 suites to offer, in preference order; empty = every allowed one.
+  // Versions to offer: kTls13 and/or kTls12; empty = both (TLS 1.3
+  // preferred; the chip refuses a TLS 1.2 answer that carries the downgrade
+  // sentinel when 1.3 was offered).
+  std::vector<uint16_t> versions;
+  // Suites to offer, in preference order; empty = every allowed one of the
+  // offered versions.
   std::vector<uint16_t> suites;
   // Groups to offer; the first gets a key share. Empty = P-256, P-384.
   std::vector<uint16_t> groups;

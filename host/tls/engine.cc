@@ -113,9 +113,12 @@ ClientEngine::Want ClientEngine::want() const {
 
 Result<HelloOffer> ClientEngine::offer(std::vector<uint16_t> share_groups, ByteView cookie) const {
   HelloOffer o;
+  o.versions = config_.versions.empty() ? std::vector<uint16_t>{kTls13, kTls12} : config_.versions;
+  bool tls12 = std::find(o.versions.begin(), o.versions.end(), kTls12) != o.versions.end();
+  bool tls13 = std::find(o.versions.begin(), o.versions.end(), kTls13) != o.versions.end();
   if (config_.suites.empty()) {
-    auto d = default_suites13();
-    o.suites.assign(d.begin(), d.end());
+    if (tls13) o.suites.assign(default_suites13().begin(), default_suites13().end());
+    if (tls12) o.suites.insert(o.suites.end(), default_suites12().begin(), default_suites12().end());
   } else {
     o.suites = config_.suites;
   }
@@ -131,9 +134,18 @@ Result<HelloOffer> ClientEngine::offer(std::vector<uint16_t> share_groups, ByteV
   o.alpn = config_.alpn;
   if (config_.receive_buffer < RecordSizeLimit::kMin || config_.receive_buffer > kMaxPlaintext)
     return Status::BadArgument;
-  // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte.
+  // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte,
+  // in TLS 1.2 it does not; one value serves both when both are offered.
   if (config_.receive_buffer < kMaxPlaintext)
-    o.record_size_limit = static_cast<uint16_t>(config_.receive_buffer + 1);
+    o.record_size_limit = static_cast<uint16_t>(config_.receive_buffer + (tls12 ? 0 : 1));
+  // For TLS 1.2 servers without record_size_limit (OpenSSL 3.0): the largest
+  // max_fragment_length that fits the buffer (RFC 6066 §4: 512..4096).
+  for (uint8_t code = 4; tls12 && code >= 1 && config_.receive_buffer < kMaxPlaintext; --code) {
+    if ((size_t{1} << (8 + code)) <= config_.receive_buffer) {
+      o.max_fragment_length = code;
+      break;
+    }
+  }
   o.cookie.assign(cookie.begin(), cookie.end());
   if (resuming_) {
     const ResumptionTicket& t = *config_.resume;
@@ -302,7 +314,10 @@ Outcome ClientEngine::records_host_mode() {
     auto frame = frame_record(ByteView(input_).subspan(input_pos_), kMaxCiphertext13);
     if (!frame) return fail(frame.error());
     if (!frame->complete()) return {};
-    if (frame->header.type != ContentType::ApplicationData)  // no plaintext records after the handshake
+    // No plaintext records after the handshake; TLS 1.2 shows the real type outside.
+    bool tls12_type = summary_.version == kTls12 &&
+                      (frame->header.type == ContentType::Alert || frame->header.type == ContentType::Handshake);
+    if (frame->header.type != ContentType::ApplicationData && !tls12_type)
       return fail(Error{Status::TlsUnexpectedMessage, static_cast<uint32_t>(frame->header.type)});
 
     std::span<uint8_t> record(input_.data() + input_pos_, frame->size);
@@ -334,6 +349,10 @@ Outcome ClientEngine::records_host_mode() {
 }
 
 Outcome ClientEngine::post_handshake_message(const HandshakeMessage& m) {
+  // TLS 1.2: a HelloRequest is all a server may send now, and it is refused.
+  if (summary_.version == kTls12)
+    return fail(Error{m.type == HandshakeType::HelloRequest ? Status::ServerRenegotiation : Status::TlsUnexpectedMessage,
+                      static_cast<uint32_t>(m.type)});
   if (m.type != HandshakeType::NewSessionTicket && m.type != HandshakeType::KeyUpdate)
     return fail(Error{Status::TlsUnexpectedMessage, static_cast<uint32_t>(m.type)});
   // A KeyUpdate changes keys: it must end its record (RFC 8446 §5.1).
@@ -379,6 +398,8 @@ size_t ClientEngine::send_fragment_limit() const {
 }
 
 Outcome ClientEngine::rotate_client_key() {
+  // TLS 1.2 cannot replace a key: the connection ends at the AEAD limit.
+  if (summary_.version != kTls13) return fail(Error{Status::TlsRecordOverflow, 0});
   ++chip_calls_;
   auto update = chip_.tls_key_update(handle_, false);
   if (!update) {
@@ -463,7 +484,7 @@ Outcome ClientEngine::send(ByteView plaintext) {
 }
 
 Outcome ClientEngine::key_update(bool request_peer_update) {
-  if (state_ != State::Established || send_closed_) return Status::TlsWrongState;
+  if (state_ != State::Established || send_closed_ || summary_.version != kTls13) return Status::TlsWrongState;
   ++chip_calls_;
   auto update = chip_.tls_key_update(handle_, request_peer_update);
   if (!update) {

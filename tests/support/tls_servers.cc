@@ -70,6 +70,28 @@ RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> 
   return launch(dir, "s_server", argv, port);
 }
 
+RunningServer start_openssl_server12(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert) {
+  int port = free_port();
+  std::vector<std::string> argv = {"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
+                                   "-cert", dir.file("server.crt"), "-key", dir.file("server.key"),
+                                   "-cert_chain", dir.file("intermediate.crt"),
+                                   "-CAfile", dir.file("device-ca.crt"),
+                                   "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                                              "ECDHE-ECDSA-AES128-CCM:ECDHE-ECDSA-AES256-CCM:ECDHE-ECDSA-AES128-CCM8",
+                                   "-groups", "P-256:P-384", "-ign_eof"};
+  if (require_client_cert) argv.insert(argv.end(), {"-Verify", "1", "-verify_return_error"});
+  bool has_mode = false, has_version = false;
+  for (const auto& a : extra) {
+    has_mode = has_mode || a == "-www" || a == "-WWW" || a == "-HTTP" || a == "-rev";
+    // s_server takes one protocol flag only ("Cannot supply multiple protocol flags").
+    has_version = has_version || a == "-tls1" || a == "-tls1_1" || a == "-tls1_3";
+  }
+  if (!has_mode) argv.push_back("-rev");
+  if (!has_version) argv.push_back("-tls1_2");
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return launch(dir, "s_server12", argv, port);
+}
+
 RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> extra, bool require_client_cert,
                                   int port) {
   if (port == 0) port = free_port();

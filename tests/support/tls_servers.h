@@ -29,6 +29,13 @@ void write_server_files(const TestPki& pki, const TempDir& dir);
 RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> extra = {},
                                    bool require_client_cert = true, int port = 0);
 
+// openssl s_server speaking TLS 1.2 only, with setls's five ECDHE-ECDSA
+// AEAD suites and P-256/P-384, otherwise as start_openssl_server. Options in
+// `extra` come last and win (-cipher …, -groups …, -sigalgs …); a protocol
+// flag there (-tls1_1) replaces -tls1_2.
+RunningServer start_openssl_server12(const TempDir& dir, std::vector<std::string> extra = {},
+                                     bool require_client_cert = true);
+
 // gnutls-serv, TLS 1.3 with our suites and groups, echoing (--echo).
 // It serves many connections at once (a select loop), unlike s_server.
 RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> extra = {},

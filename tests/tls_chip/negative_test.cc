@@ -8,6 +8,7 @@
 #include "chip/tls/client_flight.h"
 #include "common/tls/handshake.h"
 #include "common/tls/messages.h"
+#include "host/tls/client_hello.h"
 #include "tests/tls_chip/fixture.h"
 
 namespace setls::test {
@@ -430,6 +431,52 @@ TEST(ChipRefuses, WeakOrForeignOffersInTheClientHello) {
   req.client_hello = client_hello_template(co);
   req.client_hello[10] = 1;
   EXPECT_EQ(t.plain().tls_start(req).status(), Status::ClientHelloTemplate);
+  expect_recovers(t);
+}
+
+// TLS 1.2 offers are held to the same policy by the chip, whatever the host
+// builds: suites of an offered version only and nothing but ECDHE-ECDSA
+// AEAD, no TLS 1.1, and a TLS 1.2 hello without key shares is fine.
+TEST(ChipRefuses, WeakOrInconsistentTls12Offers) {
+  ChipTls t;
+  struct Case {
+    const char* what;
+    std::vector<uint16_t> versions;
+    std::vector<uint16_t> suites;
+    Status status;
+  };
+  const Case cases[] = {
+      {"a CBC suite", {0x0304, 0x0303}, {0x1301, 0xC02B, 0xC023}, Status::ClientHelloSuite},
+      {"RSA key exchange", {0x0303}, {0xC02B, 0x009C}, Status::ClientHelloSuite},
+      {"a TLS 1.3 suite in a TLS 1.2-only hello", {0x0303}, {0x1301, 0xC02B}, Status::ClientHelloSuite},
+      {"TLS 1.2 offered without a TLS 1.2 suite", {0x0304, 0x0303}, {0x1301}, Status::ClientHelloSuite},
+      {"TLS 1.1 offered", {0x0304, 0x0302}, {0x1301}, Status::ClientHelloVersion},
+      {"TLS 1.2 and 1.3, every allowed suite", {0x0304, 0x0303}, {0x1301, 0x1302, 0x1304, 0xC02B, 0xC02C, 0xC0AC, 0xC0AD, 0xC0AE}, Status::Ok},
+      {"TLS 1.2 only", {0x0303}, {0xC02B, 0xC0AE}, Status::Ok},
+  };
+  for (const Case& c : cases) {
+    host::HelloOffer o;
+    o.versions = c.versions;
+    o.suites = c.suites;
+    o.groups = {23, 24};
+    o.share_groups = {23};
+    o.server_name = "localhost";
+    auto hello = host::client_hello_template(o);
+    ASSERT_TRUE(hello.ok()) << c.what;
+    bus::TlsStartRequest req;
+    req.mode = RecordMode::Chip;
+    req.name = "localhost";
+    req.unix_time_ms = now_ms();
+    req.client_hello = *hello;
+    auto started = t.plain().tls_start(req);
+    if (c.status == Status::Ok) {
+      ASSERT_TRUE(started.ok()) << c.what << ": " << describe(started.error());
+      ASSERT_TRUE(t.plain().tls_end(started->handle).ok());
+    } else {
+      EXPECT_EQ(started.status(), c.status) << c.what;
+    }
+    EXPECT_EQ(t.sessions_used(), 0u) << c.what;
+  }
   expect_recovers(t);
 }
 

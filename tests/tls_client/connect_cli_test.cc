@@ -87,6 +87,31 @@ TEST_F(ConnectCli, ARefusedServerGetsAClearMessage) {
   EXPECT_NE(r.err.find("Next:"), std::string::npos) << r.err;
 }
 
+TEST_F(ConnectCli, Tls12IsNegotiatedAndNamedInTheSummary) {
+  RunningServer server = start_openssl_server12(dir);
+  auto both = connect(server, {"--send", "twelve\n"});
+  EXPECT_EQ(both["version"], "TLS 1.2");
+  EXPECT_EQ(both["extended_master_secret"], true);
+  EXPECT_EQ(both["client_authenticated"], true);
+  EXPECT_EQ(both["received"], "evlewt\n");
+  auto only = connect(server, {"--tls1.2", "--record-mode", "host", "--pairing", pairing, "--send", "ab\n"});
+  EXPECT_EQ(only["version"], "TLS 1.2");
+  EXPECT_EQ(only["received"], "ba\n");
+  // The human summary on stderr names the version too.
+  RunResult r = chipd->setls({"connect", "127.0.0.1:" + std::to_string(server.port), "--servername", "localhost",
+                              "--tls1.2", "--send", "x\n", "--read-timeout", "2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("connected: TLS 1.2 TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"), std::string::npos) << r.err;
+}
+
+TEST_F(ConnectCli, Tls13OnlyIsRefusedByATls12Server) {
+  RunningServer server = start_openssl_server12(dir);
+  RunResult r = chipd->setls({"connect", "127.0.0.1:" + std::to_string(server.port), "--servername", "localhost",
+                              "--tls1.3", "--send", "x\n"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("70"), std::string::npos) << r.err;  // protocol_version
+}
+
 TEST_F(ConnectCli, TheCExampleConnectsThroughTheChip) {
   RunningServer server = start_openssl_server(dir);
   RunResult r = run({binary("c-client"), chipd->address(), "127.0.0.1", std::to_string(server.port), "localhost",

@@ -16,7 +16,7 @@ namespace {
 struct ConnectArgs {
   std::string address, servername, record_mode = "chip", send, http_get, ticket_in, ticket_out;
   std::vector<std::string> alpn;
-  bool send_stdin = false, key_update = false, ign_eof = false;
+  bool send_stdin = false, key_update = false, ign_eof = false, tls12_only = false, tls13_only = false;
   double timeout_s = 30, read_timeout_s = 5;
   size_t receive_buffer = 16384;
 };
@@ -36,6 +36,7 @@ nlohmann::json summary_json(const bus::TlsSummary& s, const std::string& mode,
           {"resumed", (s.flags & F::kResumed) != 0},
           {"client_authenticated", (s.flags & F::kClientAuthenticated) != 0},
           {"server_requested_certificate", (s.flags & F::kServerRequestedCert) != 0},
+          {"extended_master_secret", (s.flags & F::kExtendedMasterSecret) != 0},
           {"peer_record_limit", s.peer_record_limit ? s.peer_record_limit : 16384},
           {"chain", from_ticket ? ticket_chain : s.chain_subjects},
           {"record_mode", mode}};
@@ -106,6 +107,8 @@ void add_connect_commands(CLI::App& app, Context& ctx) {
                       "chip: records sealed and opened by the chip (no secret on the host); "
                       "host: traffic keys released to the host over the secure channel")
       ->check(CLI::IsMember({"chip", "host"}));
+  auto* v12 = connect->add_flag("--tls1.2", args.tls12_only, "offer TLS 1.2 only (default: TLS 1.3 and 1.2)");
+  connect->add_flag("--tls1.3", args.tls13_only, "offer TLS 1.3 only")->excludes(v12);
   connect->add_option("--send", args.send, "send this text after the handshake");
   connect->add_flag("--stdin", args.send_stdin,
                     "interactive, like openssl s_client: standard input to the server and the server's data to "
@@ -136,6 +139,8 @@ void add_connect_commands(CLI::App& app, Context& ctx) {
     config.alpn = args.alpn;
     config.record_mode = args.record_mode == "host" ? bus::RecordMode::Host : bus::RecordMode::Chip;
     config.receive_buffer = args.receive_buffer;
+    if (args.tls12_only) config.versions = {tls::kTls12};
+    if (args.tls13_only) config.versions = {tls::kTls13};
     std::vector<std::string> resumed_chain;  // from --ticket-in
     if (!args.ticket_in.empty()) {
       auto text = check(ctx, "connect (reading " + args.ticket_in + ")", read_file(args.ticket_in));
