@@ -13,6 +13,8 @@ namespace setls::test {
 
 namespace {
 
+constexpr uintptr_t kMaxRegion = uintptr_t{1} << 30;
+
 struct Mapping {
   uintptr_t begin = 0, end = 0;
   std::string name;
@@ -32,6 +34,9 @@ std::vector<Mapping> writable_mappings() {
     if (name == "[vvar]" || name == "[vsyscall]" || name == "[vdso]") continue;
     Mapping m;
     if (std::sscanf(range.c_str(), "%lx-%lx", &m.begin, &m.end) != 2) continue;
+    // A reservation this large is not data a host library wrote (a
+    // sanitizer's shadow); copying it would exhaust memory.
+    if (m.end - m.begin > kMaxRegion) continue;
     m.name = name.empty() ? "anonymous" : name;
     out.push_back(m);
   }

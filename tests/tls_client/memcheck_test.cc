@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/sanitizers.h"
 #include "tests/support/tls_device.h"
 #include "tests/support/tls_servers.h"
 
@@ -26,21 +27,9 @@ std::vector<std::string> memcheck(const std::string& log) {
           "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite", "--log-file=" + log};
 }
 
-// Valgrind cannot run binaries built with AddressSanitizer (scripts/test --asan).
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
 TEST(Memcheck, ChipDaemonAndSetlsConnectAreClean) {
-  if (kSanitized) GTEST_SKIP() << "an ASan build: valgrind runs on the release build (scripts/test)";
+  // Valgrind cannot run binaries built with AddressSanitizer.
+  if (kAddressSanitizer) GTEST_SKIP() << "an ASan build: valgrind runs on the release build (scripts/test)";
   if (run({"valgrind", "--version"}).exit_code != 0)
     GTEST_SKIP() << "valgrind is not installed: apt-get install valgrind (scripts/lib/setup.sh does)";
   TempDir dir;
