@@ -190,7 +190,8 @@ TEST(WeakChoices, AKeyShareOnP192OrBrainpool) {
   for (uint8_t group : {uint8_t{19}, uint8_t{31}}) {
     ChipTls t;
     TlsServer server(t.server_options());
-    auto c = with_hello(t, server, [group](Bytes& sh) { sh[extension_offset(sh, tls::ExtensionType::KeyShare) + 1] = group; });
+    auto c = with_hello(t, server,
+                        [group](Bytes& sh) { sh[extension_offset(sh, tls::ExtensionType::KeyShare) + 1] = group; });
     EXPECT_EQ(c.status(), Status::ServerGroupNotOffered) << int(group);
     expect_recovers(t);
   }
@@ -364,7 +365,8 @@ TEST(MisbehavingServer, MessagesOutOfOrderAreRefused) {
   const Case cases[] = {
       {"Certificate before EncryptedExtensions",
        [&](std::vector<Bytes>& m) { swap(m, H::EncryptedExtensions, H::Certificate); }},
-      {"CertificateVerify before Certificate", [&](std::vector<Bytes>& m) { swap(m, H::Certificate, H::CertificateVerify); }},
+      {"CertificateVerify before Certificate",
+       [&](std::vector<Bytes>& m) { swap(m, H::Certificate, H::CertificateVerify); }},
       {"Finished before CertificateVerify", [&](std::vector<Bytes>& m) { swap(m, H::CertificateVerify, H::Finished); }},
       {"a second EncryptedExtensions",
        [](std::vector<Bytes>& m) {
