@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -66,6 +67,11 @@ RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> 
   bool has_mode = false;
   for (const auto& a : extra) has_mode = has_mode || a == "-www" || a == "-WWW" || a == "-HTTP" || a == "-rev";
   if (!has_mode) argv.push_back("-rev");
+  // s_server takes one protocol flag: one in `extra` replaces -tls1_3.
+  for (const auto& a : extra) {
+    auto tls13 = std::find(argv.begin(), argv.end(), "-tls1_3");
+    if ((a == "-tls1" || a == "-tls1_1" || a == "-tls1_2") && tls13 != argv.end()) argv.erase(tls13);
+  }
   argv.insert(argv.end(), extra.begin(), extra.end());
   return launch(dir, "s_server", argv, port);
 }

@@ -24,7 +24,8 @@ void write_server_files(const TestPki& pki, const TempDir& dir);
 
 // openssl s_server, TLS 1.3, requiring a client certificate from the device
 // CA unless `extra` says otherwise, echoing lines reversed (-rev). `extra`
-// adds or overrides options (-groups P-384, -ciphersuites …, -www …).
+// adds or overrides options (-groups P-384, -ciphersuites …, -www …; a
+// protocol flag such as -tls1 replaces -tls1_3).
 // `port` 0 picks a free one; another value restarts a server where it was.
 RunningServer start_openssl_server(const TempDir& dir, std::vector<std::string> extra = {},
                                    bool require_client_cert = true, int port = 0);

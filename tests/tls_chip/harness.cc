@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "chip/tls/key_schedule13.h"
+#include "common/crypto/aead.h"
 #include "common/tls/cipher_suite.h"
 #include "common/tls/extensions.h"
 #include "common/tls/handshake.h"
@@ -59,6 +60,7 @@ TlsServer::TlsServer(const ServerOptions& o) : alpn_(o.alpn) {
   require(SSL_CTX_set_max_proto_version(ctx_, TLS1_3_VERSION) == 1, "max version");
   require(SSL_CTX_set_ciphersuites(ctx_, o.ciphersuites.c_str()) == 1, "ciphersuites");
   require(SSL_CTX_set1_groups_list(ctx_, o.groups.c_str()) == 1, "groups");
+  if (o.security_level >= 0) SSL_CTX_set_security_level(ctx_, o.security_level);
   require(SSL_CTX_use_certificate(ctx_, o.pki->server.cert.get()) == 1, "server certificate");
   require(SSL_CTX_add1_chain_cert(ctx_, o.pki->intermediate.cert.get()) == 1, "chain certificate");
   require(SSL_CTX_use_PrivateKey(ctx_, o.pki->server.key.get()) == 1, "server key");
@@ -325,6 +327,94 @@ Bytes rewrite_flight(ByteView flight, ByteView secret, const FlightEdit& edit, s
     size_t n = std::min(rest.size(), fragment);
     if (!write.seal(tls::ContentType::Handshake, rest.first(n), out)) throw std::runtime_error("seal");
     rest = rest.subspan(n);
+  }
+  return out;
+}
+
+namespace {
+// Seals records as the server would, under its handshake traffic key, but
+// writing the inner plaintext itself so that padding and lengths are free.
+class RawSealer {
+ public:
+  RawSealer(const tls::SuiteInfo& suite, ByteView secret)
+      : keys_(chip::tls13::traffic_keys(suite.hash, suite.aead, secret)) {
+    if (!aead_.init(suite.aead, keys_.key.view())) throw std::runtime_error("keys");
+  }
+  void seal(const ScriptedRecord& r, Bytes& out) {
+    Bytes inner = r.bytes;
+    inner.push_back(static_cast<uint8_t>(r.type));
+    inner.resize(inner.size() + r.padding, 0);
+    size_t length = inner.size() + aead_.tag_size();
+    if (length > 0xFFFF) throw std::runtime_error("record too long to encode");
+    uint8_t header[5] = {23, 0x03, 0x03, static_cast<uint8_t>(length >> 8), static_cast<uint8_t>(length)};
+    uint8_t nonce[kAeadNonceSize];
+    ByteView iv = keys_.iv.view();
+    for (size_t i = 0; i < kAeadNonceSize; ++i) nonce[i] = iv[i];
+    for (size_t i = 0; i < 8; ++i) nonce[kAeadNonceSize - 1 - i] ^= static_cast<uint8_t>(sequence_ >> (8 * i));
+    ++sequence_;
+    Bytes body(length);
+    if (!aead_.seal(ByteView(nonce, sizeof nonce), ByteView(header, sizeof header), inner, body))
+      throw std::runtime_error("seal");
+    out.insert(out.end(), header, header + sizeof header);
+    append(out, body);
+  }
+
+ private:
+  chip::tls13::TrafficKeys keys_;
+  Aead aead_;
+  uint64_t sequence_ = 0;
+};
+}  // namespace
+
+ScriptedRecord raw_record(tls::ContentType type, ByteView body) {
+  ScriptedRecord r;
+  r.kind = ScriptedRecord::Kind::Raw;
+  Writer w(r.bytes);
+  w.u8(static_cast<uint8_t>(type)).u16(0x0303).u16(static_cast<uint16_t>(body.size())).bytes(body);
+  return r;
+}
+
+std::vector<ScriptedRecord> sealed_messages(const std::vector<Bytes>& messages, size_t fragment) {
+  std::vector<ScriptedRecord> out;
+  if (fragment == 0) {
+    for (const Bytes& m : messages) out.push_back({ScriptedRecord::Kind::Sealed, tls::ContentType::Handshake, m, 0});
+    return out;
+  }
+  Bytes stream;
+  for (const Bytes& m : messages) append(stream, m);
+  for (size_t at = 0; at < stream.size(); at += fragment) {
+    size_t n = std::min(fragment, stream.size() - at);
+    out.push_back({ScriptedRecord::Kind::Sealed, tls::ContentType::Handshake,
+                   Bytes(stream.begin() + static_cast<long>(at), stream.begin() + static_cast<long>(at + n)), 0});
+  }
+  return out;
+}
+
+Bytes script_flight(ByteView flight, ByteView secret, const FlightScript& script) {
+  Bytes out;
+  const tls::SuiteInfo* suite = nullptr;
+  Bytes server_hello;
+  // rewrite_flight decrypts; an identity edit captures the messages.
+  std::vector<Bytes> messages;
+  (void)rewrite_flight(flight, secret, [&](std::vector<Bytes>& m, const Bytes& sh) {
+    messages = m;
+    server_hello = sh;
+  });
+  for (Record& r : records_of(flight)) {
+    if (r.type != tls::ContentType::Handshake) continue;
+    auto sh = tls::decode<tls::ServerHello>(ByteView(r.bytes).subspan(tls::kRecordHeaderSize + 4));
+    if (!sh) throw std::runtime_error("server hello");
+    suite = tls::find_suite(sh->cipher_suite);
+    append(out, r.bytes);
+    break;
+  }
+  if (suite == nullptr) throw std::runtime_error("no ServerHello in the flight");
+  RawSealer sealer(*suite, secret);
+  for (const ScriptedRecord& r : script(messages, server_hello)) {
+    if (r.kind == ScriptedRecord::Kind::Raw)
+      append(out, r.bytes);
+    else
+      sealer.seal(r, out);
   }
   return out;
 }

@@ -31,6 +31,7 @@ struct ServerOptions {
   bool client_auth = false;        // SSL_VERIFY_PEER | FAIL_IF_NO_PEER_CERT, trusting pki->device_ca
   std::vector<std::string> alpn;   // protocols it accepts; empty: no ALPN
   int tickets = 2;
+  int security_level = -1;          // -1: libssl's default
 };
 
 class TlsServer {
@@ -106,6 +107,28 @@ using FlightEdit = std::function<void(std::vector<Bytes>& messages, const Bytes&
 // `fragment` > 0: the messages are sealed as one stream cut into records of
 // that many bytes (messages then span records).
 Bytes rewrite_flight(ByteView flight, ByteView server_handshake_secret, const FlightEdit& edit, size_t fragment = 0);
+// The scriptable misbehaving server: decrypts the server's flight after
+// ServerHello like rewrite_flight, and hands its messages to `script`,
+// which returns the records to send in its place (libssl's
+// change_cipher_spec is dropped; a script adds one back as a Raw record).
+// Sealed records are protected under the server handshake key with any
+// inner content type, any content length (beyond 2^14 too) and any zero
+// padding; Raw records go out exactly as given and take no sequence number.
+struct ScriptedRecord {
+  enum class Kind : uint8_t { Sealed, Raw };
+  Kind kind = Kind::Sealed;
+  tls::ContentType type = tls::ContentType::Handshake;  // Sealed: the inner content type
+  Bytes bytes;                                          // Sealed: the content; Raw: the whole record
+  size_t padding = 0;                                   // Sealed: zero bytes after the inner type
+};
+using FlightScript =
+    std::function<std::vector<ScriptedRecord>(const std::vector<Bytes>& messages, const Bytes& server_hello)>;
+Bytes script_flight(ByteView flight, ByteView server_handshake_secret, const FlightScript& script);
+// The server's messages as sealed records, `fragment` bytes of the stream
+// each (0: one message per record), for scripts that change only a part.
+std::vector<ScriptedRecord> sealed_messages(const std::vector<Bytes>& messages, size_t fragment = 0);
+// A record exactly as given: header (type, 0x0303, length) and body.
+ScriptedRecord raw_record(tls::ContentType type, ByteView body);
 // Changes plaintext ServerHello bytes in a flight in place.
 using HelloEdit = std::function<void(Bytes& server_hello_message)>;
 Bytes rewrite_server_hello(ByteView flight, const HelloEdit& edit);

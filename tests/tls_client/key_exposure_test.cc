@@ -4,50 +4,15 @@
 // every frame that crossed the bus for those bytes and for the secrets.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
-#include "chip/tls/key_schedule13.h"
 #include "common/tls/cipher_suite.h"
 #include "host/tls/client.h"
 #include "tests/support/bus_tap.h"
+#include "tests/support/keylog.h"
 #include "tests/support/tls_device.h"
 #include "tests/support/tls_servers.h"
 
 namespace setls::test {
 namespace {
-
-struct LoggedSecret {
-  std::string label;
-  Bytes secret;
-};
-
-std::vector<LoggedSecret> read_keylog(const std::string& path) {
-  std::vector<LoggedSecret> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;  // OpenSSL writes a comment first
-    std::istringstream fields(line);
-    std::string label, random, secret;
-    LoggedSecret s;
-    if (fields >> s.label >> random >> secret && from_hex(secret, s.secret)) out.push_back(std::move(s));
-  }
-  return out;
-}
-
-// Everything derived from a traffic secret that would let a bus observer
-// read or forge records.
-std::vector<Bytes> sensitive_bytes(const LoggedSecret& s, const tls::SuiteInfo& suite) {
-  using chip::tls13::Label;
-  std::vector<Bytes> out = {s.secret};
-  size_t key_size = aead_key_size(suite.aead);
-  Secret key = chip::tls13::expand_label(suite.hash, s.secret, Label::Key, {}, key_size);
-  Secret iv = chip::tls13::expand_label(suite.hash, s.secret, Label::Iv, {}, 12);
-  out.emplace_back(key.view().begin(), key.view().end());
-  out.emplace_back(iv.view().begin(), iv.view().end());
-  return out;
-}
 
 class KeyExposure : public ::testing::TestWithParam<bus::RecordMode> {};
 
@@ -79,13 +44,8 @@ TEST_P(KeyExposure, NoTrafficKeyOrSecretCrossesTheBus) {
 
   auto secrets = read_keylog(dir.file("keys.log"));
   // OpenSSL logs only the first application secrets; the KeyUpdate made the
-  // next generation (RFC 8446 §7.2), which must not cross the bus either.
-  size_t logged = secrets.size();
-  for (size_t i = 0; i < logged; ++i) {
-    if (secrets[i].label.find("TRAFFIC_SECRET_0") == std::string::npos) continue;
-    Secret next = chip::tls13::next_traffic_secret(suite->hash, secrets[i].secret);
-    secrets.push_back({secrets[i].label + "+1", Bytes(next.view().begin(), next.view().end())});
-  }
+  // next generation, which must not cross the bus either.
+  add_next_generation(secrets, *suite);
   // Handshake and application secrets of both sides, at least.
   ASSERT_GE(secrets.size(), 4u) << "s_server wrote no key log";
   ASSERT_GT(tap->requests.size(), 3u);

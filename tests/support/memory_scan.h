@@ -1,0 +1,34 @@
+// A copy of this process's writable memory (heap, stacks, anonymous
+// mappings, the data of every loaded library), taken through /proc/self/mem,
+// to search later for bytes that must never have been there. Taking the
+// copy before the needles exist keeps them out of it: the search cannot
+// find the test's own copy of a key.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "common/bytes/bytes.h"
+
+namespace setls::test {
+
+class MemorySnapshot {
+ public:
+  // Every readable and writable private mapping but the kernel's
+  // ([vvar], [vsyscall]). Throws if /proc/self is unreadable.
+  static MemorySnapshot of_this_process();
+
+  bool contains(ByteView needle) const;
+  size_t bytes() const;
+  size_t regions() const { return regions_.size(); }
+
+ private:
+  struct Region {
+    std::string name;
+    Bytes data;
+  };
+  std::vector<Region> regions_;
+};
+
+}  // namespace setls::test
