@@ -2,40 +2,12 @@
 // record_size_limit (RFC 8449): both directions honour the other side's limit.
 #include <gtest/gtest.h>
 
-#include "host/tls/client.h"
-#include "tests/support/tls_device.h"
-#include "tests/support/tls_servers.h"
+#include "tests/tls_client/real_server_fixture.h"
 
 namespace setls::test {
 namespace {
 
-struct GnutlsServer : ::testing::TestWithParam<bus::RecordMode> {
-  TlsDevice device = TlsDevice::create();
-  TempDir dir;
-  std::unique_ptr<host::ChipDriver> driver = device.secure_driver();
-  void SetUp() override { write_server_files(device.pki, dir); }
-
-  host::ClientConfig config() {
-    host::ClientConfig c;
-    c.server_name = "localhost";
-    c.record_mode = GetParam();
-    return c;
-  }
-};
-
-std::string echo_all(host::Client& c, const std::string& data) {
-  EXPECT_TRUE(c.write(as_bytes(data)).ok());
-  std::string got;
-  for (int i = 0; i < 10000 && got.size() < data.size(); ++i) {
-    auto more = c.read(std::chrono::seconds(20));
-    if (!more || more->empty()) {
-      ADD_FAILURE() << (more ? "closed" : describe(more.error()));
-      break;
-    }
-    got.append(more->begin(), more->end());
-  }
-  return got;
-}
+struct GnutlsServer : RealServerTest {};
 
 TEST_P(GnutlsServer, MutualAuthenticationAndEcho) {
   RunningServer server = start_gnutls_server(dir);

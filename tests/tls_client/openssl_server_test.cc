@@ -6,9 +6,7 @@
 #include <algorithm>
 
 #include "common/tls/cipher_suite.h"
-#include "host/tls/client.h"
-#include "tests/support/tls_device.h"
-#include "tests/support/tls_servers.h"
+#include "tests/tls_client/real_server_fixture.h"
 
 namespace setls::test {
 namespace {
@@ -17,55 +15,7 @@ using bus::RecordMode;
 using host::Client;
 using host::ClientConfig;
 
-constexpr uint16_t kP256 = 23, kP384 = 24;
-
-std::string text(ByteView b) { return std::string(b.begin(), b.end()); }
-
-std::string reversed_line(std::string line) {
-  std::reverse(line.begin(), line.end());
-  return line;
-}
-
-// Reads until `n` bytes arrived (s_server -rev answers line by line).
-std::string read_exactly(Client& c, size_t n) {
-  std::string got;
-  for (int i = 0; i < 10000 && got.size() < n; ++i) {
-    auto data = c.read(std::chrono::seconds(20));
-    if (!data) {
-      ADD_FAILURE() << "read: " << describe(data.error());
-      break;
-    }
-    if (data->empty()) break;
-    got += text(*data);
-  }
-  return got;
-}
-
-struct OpensslServer : ::testing::TestWithParam<RecordMode> {
-  TlsDevice device = TlsDevice::create();
-  TempDir dir;
-  std::unique_ptr<host::ChipDriver> driver = device.secure_driver();
-
-  void SetUp() override { write_server_files(device.pki, dir); }
-
-  ClientConfig config() {
-    ClientConfig c;
-    c.server_name = "localhost";
-    c.record_mode = GetParam();
-    return c;
-  }
-
-  std::unique_ptr<Client> connect(const RunningServer& server, ClientConfig c) {
-    auto client = Client::connect(*driver, "127.0.0.1", static_cast<uint16_t>(server.port), std::move(c));
-    EXPECT_TRUE(client.ok()) << describe(client.error()) << "\nserver log:\n" << server.log_text();
-    return client.ok() ? std::move(*client) : nullptr;
-  }
-
-  void echo(Client& c, const std::string& line) {
-    ASSERT_TRUE(c.write(as_bytes(line + "\n")).ok());
-    EXPECT_EQ(read_exactly(c, line.size() + 1), reversed_line(line) + "\n");
-  }
-};
+struct OpensslServer : RealServerTest {};
 
 TEST_P(OpensslServer, MutualAuthenticationAndDataBothWays) {
   RunningServer server = start_openssl_server(dir);
