@@ -170,8 +170,9 @@ TEST_F(TunnelTest, BackpressureBoundsWhatIsInFlight) {
   EXPECT_LT(sent, kOffered) << "the writer was never held back";
   // Under ASan the tunnel's RSS also holds the allocator's quarantine of
   // freed blocks (up to 256 MB), so it says nothing about buffering there.
-  if (!kAddressSanitizer)
+  if (!kAddressSanitizer) {
     EXPECT_LT(rss_stalled - rss_before, 16 * 1024) << "the tunnel buffered what the sockets would not take";
+  }
 
   // Everything still arrives, in order, once the application reads.
   std::string back;
