@@ -11,6 +11,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <random>
 #include <thread>
 #include <utility>
 
@@ -199,6 +201,30 @@ bool wait_for_port(int port, std::chrono::milliseconds timeout) {
 }
 
 int free_port() {
+  // Below the kernel's ephemeral range (32768-60999 by default): a port
+  // picked there could be taken as the source port of an outgoing
+  // connection — the tunnel tests make thousands — between this check and
+  // the server's bind. Random, so parallel tests rarely pick the same one.
+  static std::mutex lock;
+  static std::mt19937 pick(std::random_device{}() ^ static_cast<unsigned>(getpid()));
+  std::uniform_int_distribution<int> range(10000, 32767);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    int port;
+    {
+      std::lock_guard<std::mutex> hold(lock);
+      port = range(pick);
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) break;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    if (free) return port;
+  }
+  // Everything tried was taken: let the kernel choose.
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
