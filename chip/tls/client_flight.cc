@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "chip/tls/key_schedule13.h"
+#include "chip/tls/handshake_records.h"
 #include "chip/tls/record_keys.h"
 
 namespace setls::chip {
@@ -10,17 +11,6 @@ namespace setls::chip {
 namespace {
 
 constexpr uint8_t kDummyChangeCipherSpec[] = {20, 0x03, 0x03, 0x00, 0x01, 0x01};
-
-// Writes one handshake message and hashes it.
-template <class T>
-Outcome add_message(TlsSession& s, Bytes& plain, const T& msg) {
-  size_t start = plain.size();
-  Writer w(plain);
-  tls::write_message(w, msg);
-  if (!w.ok()) return Status::Internal;
-  s.transcript.add(ByteView(plain).subspan(start));
-  return {};
-}
 
 // Certificate, and CertificateVerify when the device can answer the request.
 Outcome add_client_auth(TlsSession& s, ChipServices& chip, Bytes& plain) {

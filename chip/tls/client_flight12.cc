@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "chip/tls/key_schedule12.h"
+#include "chip/tls/handshake_records.h"
 #include "chip/tls/record_keys.h"
 #include "common/tls/messages12.h"
 #include "common/tls/record.h"
@@ -12,16 +13,6 @@ namespace setls::chip {
 namespace {
 
 constexpr uint8_t kChangeCipherSpec[] = {20, 0x03, 0x03, 0x00, 0x01, 0x01};
-
-template <class T>
-Outcome add_message(TlsSession& s, Bytes& plain, const T& msg) {
-  size_t start = plain.size();
-  Writer w(plain);
-  tls::write_message(w, msg);
-  if (!w.ok()) return Status::Internal;
-  s.transcript.add(ByteView(plain).subspan(start));
-  return {};
-}
 
 // The device key, when the server asked for a certificate that it can sign
 // for: ecdsa_sign accepted and the key's scheme among the requested ones.

@@ -18,20 +18,6 @@ using tls::HandshakeType;
 
 constexpr uint8_t kEcdsaSign = 64;  // ClientCertificateType (RFC 8422 §5.5)
 
-template <class T>
-Result<T> server_message(const tls::HandshakeMessage& m) {
-  auto r = tls::decode<T>(m.body);
-  if (!r) return server_fault(r.status());
-  return r;
-}
-
-template <class T>
-Result<std::optional<T>> server_extension(const tls::ExtensionList& list) {
-  auto r = tls::find_extension<T>(list);
-  if (!r) return server_fault(r.status());
-  return r;
-}
-
 // RFC 8446 §4.1.3: a TLS 1.3 server that negotiates an older version marks
 // its random; seeing the mark after offering 1.3 means someone removed it.
 bool downgrade_sentinel(const tls::Random& random) {

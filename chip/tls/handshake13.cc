@@ -21,20 +21,6 @@ using tls::HandshakeType;
 
 // ---- helpers: parse a server message, judge its extensions
 
-template <class T>
-Result<T> server_message(const tls::HandshakeMessage& m) {
-  auto r = tls::decode<T>(m.body);
-  if (!r) return server_fault(r.status());
-  return r;
-}
-
-template <class T>
-Result<std::optional<T>> server_extension(const tls::ExtensionList& list) {
-  auto r = tls::find_extension<T>(list);
-  if (!r) return server_fault(r.status());
-  return r;
-}
-
 // RFC 8446 §4.2: allowed in this message, and only what the client offered.
 Outcome check_server_extensions(ExtensionContext context, const tls::ExtensionList& got, const Offer& offer) {
   Outcome o = tls::check_extensions(context, got, tls::ExtensionList(offer.extensions));
