@@ -31,18 +31,14 @@
 #include "common/tls/record.h"
 #include "common/tls/record_protection.h"
 #include "fuzz/server_hello.h"
+#include "fuzz/tls_chip.h"
 #include "host/driver/chip_driver.h"
 
 namespace {
 
 using namespace setls;
 
-void require(bool ok) {
-  if (!ok) std::abort();
-}
-
-// A fixed time well above any build time, so the floor never refuses.
-constexpr uint64_t kTimeMs = 4102444800000;  // 2100-01-01
+using fuzz::require;
 
 struct World {
   std::unique_ptr<chip::Firmware> firmware;
@@ -51,17 +47,7 @@ struct World {
   Bytes client_hello_template;
 
   World() {
-    auto fw = chip::make_ram_chip();
-    require(fw.ok());
-    firmware = std::move(*fw);
-    // The TLS commands need a locked chip; nothing else of provisioning
-    // matters to a session that fails before client authentication.
-    require(firmware
-                ->update([](chip::NvmState& s) -> Outcome {
-                  s.lifecycle = bus::Lifecycle::Operational;
-                  return {};
-                })
-                .ok());
+    firmware = fuzz::operational_ram_chip();
     server_key = EcKey::generate(Curve::P256).value();
     client_hello_template = make_template();
   }
@@ -133,7 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bus::TlsStartRequest req;
     req.mode = bus::RecordMode::Chip;
     req.name = "localhost";
-    req.unix_time_ms = kTimeMs;
+    req.unix_time_ms = fuzz::kFuzzTimeMs;
     req.client_hello = w.client_hello_template;
     auto start = (*driver)->tls_start(req);
     require(start.ok());

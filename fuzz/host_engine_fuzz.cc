@@ -29,6 +29,7 @@
 #include "chip/bus/in_process.h"
 #include "common/tls/record.h"
 #include "fuzz/server_hello.h"
+#include "fuzz/tls_chip.h"
 #include "host/driver/chip_driver.h"
 #include "host/tls/engine.h"
 
@@ -36,12 +37,7 @@ namespace {
 
 using namespace setls;
 
-void require(bool ok) {
-  if (!ok) std::abort();
-}
-
-// A fixed time well above any build time, so the floor never refuses.
-constexpr uint64_t kTimeMs = 4102444800000;  // 2100-01-01
+using fuzz::require;
 
 struct World {
   std::unique_ptr<chip::Firmware> firmware;
@@ -49,17 +45,7 @@ struct World {
   EcKey server_key;
 
   World() {
-    auto fw = chip::make_ram_chip();
-    require(fw.ok());
-    firmware = std::move(*fw);
-    // TLS sessions need a locked chip; a session that fails before client
-    // authentication needs nothing else of provisioning.
-    require(firmware
-                ->update([](chip::NvmState& s) -> Outcome {
-                  s.lifecycle = bus::Lifecycle::Operational;
-                  return {};
-                })
-                .ok());
+    firmware = fuzz::operational_ram_chip();
     server_key = EcKey::generate(Curve::P256).value();
   }
 };
@@ -96,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     config.server_name = "localhost";
     config.record_mode = bus::RecordMode::Chip;
     config.receive_buffer = (control & 8) != 0 ? 512 : 16384;
-    config.clock_ms = [] { return kTimeMs; };
+    config.clock_ms = [] { return fuzz::kFuzzTimeMs; };
     host::ClientEngine engine(**driver, config);
     require(engine.start().ok());
     Bytes flight = engine.take_output();

@@ -1,0 +1,21 @@
+// The chip the TLS fuzz targets share: a RAM chip already locked, so TLS
+// sessions start (a session that fails before client authentication needs
+// nothing else of provisioning), and a time well above any build time, so
+// the time floor never refuses.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "chip/firmware/firmware.h"
+
+namespace setls::fuzz {
+
+inline constexpr uint64_t kFuzzTimeMs = 4102444800000;  // 2100-01-01
+
+// Aborts on false: a harness set-up that fails is a bug, not an input.
+void require(bool ok);
+
+std::unique_ptr<chip::Firmware> operational_ram_chip();
+
+}  // namespace setls::fuzz
