@@ -153,6 +153,13 @@ std::vector<Flow> flows() {
                    f.server.server_version = TLS1_2_VERSION;
                    metered_handshake(meter, f);
                  }});
+  out.push_back({"tls12_resumed", "a resumed TLS 1.2 mutual-auth handshake (the session of a full handshake)",
+                 [](chip::LatencyMeter& meter) {
+                   HandshakeFlow f;
+                   f.server.server_version = TLS1_2_VERSION;
+                   f.resume = true;
+                   metered_handshake(meter, f);
+                 }});
   out.push_back({"attest", "attestation: the chip signs a 32-byte challenge",
                  [](chip::LatencyMeter& meter) {
                    test::TlsDevice d = test::TlsDevice::create();

@@ -10,6 +10,14 @@
 //   bus     (request + response bytes) × bits per byte / bit rate
 //           + a fixed framing overhead per frame each way
 //
+// Public-key operations are compute-bound: one costs the same inside a
+// larger command as on its own. The symmetric work (key schedule, MACs,
+// hashing, AEAD) is not: a vendor publishes it per command of the part's
+// own command set (an OPTIGA DeriveKey is 130 ms), which is what a host
+// pays when it drives one HKDF per bus command. setls's firmware runs that
+// work inside its own commands, on the part's SHA/AES engine, so each
+// profile prices the symmetric work both ways (`Pricing`).
+//
 // A cost the vendor does not publish is charged as zero, and every figure
 // computed with such an operation is marked a lower bound.
 #pragma once
@@ -28,6 +36,21 @@ namespace setls::chip {
 
 using CostMs = std::optional<double>;  // nullopt: not published
 
+// The symmetric operations of a handshake, priced one way.
+struct SymmetricCosts {
+  CostMs hkdf_extract_ms;
+  CostMs hkdf_expand_ms;
+  CostMs hmac_ms;
+  CostMs prf_ms;
+  CostMs hash_ms_per_block;  // per 64-byte block (rounded up per command)
+  CostMs aead_ms_per_block;  // per 16-byte AES block (rounded up per call)
+};
+
+enum class Pricing {
+  InFirmware,  // setls: symmetric work inside the chip's own commands, on its engine
+  AsCommands,  // one part command per symmetric operation (the host-driven design)
+};
+
 struct LatencyProfile {
   std::string_view name;  // "atecc608"
   std::string_view part;  // one line for people
@@ -35,15 +58,13 @@ struct LatencyProfile {
   CostMs ecdsa_verify_ms;
   CostMs ecdh_ms;
   CostMs keygen_ms;
-  CostMs hkdf_extract_ms;
-  CostMs hkdf_expand_ms;
-  CostMs hmac_ms;
-  CostMs prf_ms;
-  CostMs hash_ms_per_block;    // per 64-byte block (rounded up per command)
-  CostMs aead_ms_per_block;    // per 16-byte AES block (rounded up per call)
+  SymmetricCosts as_commands;  // the part's published command times
+  SymmetricCosts in_firmware;  // the engine's time inside a command
   double bus_bits_per_s = 0;   // 0: the bus takes no time
   double bits_per_byte = 8;    // 9 on I2C (8 data bits + ACK), 8 on SPI
   double frame_overhead_bits = 0;  // per frame and direction: START/address/STOP, CS, link header
+
+  const SymmetricCosts& symmetric(Pricing p) const { return p == Pricing::InFirmware ? in_firmware : as_commands; }
 };
 
 // "none", "atecc608", "optiga-trust-m", "ta100".
@@ -64,12 +85,14 @@ struct ModeledCost {
 };
 
 // The cost of work counted in one command frame.
-double crypto_cost_ms(const LatencyProfile& p, const CryptoOpCounts& ops, bool& lower_bound);
+double crypto_cost_ms(const LatencyProfile& p, const CryptoOpCounts& ops, bool& lower_bound,
+                      Pricing pricing = Pricing::InFirmware);
 // The bus time of one frame exchange (`request` bytes in, `response` bytes out).
 double bus_cost_ms(const LatencyProfile& p, size_t request_bytes, size_t response_bytes);
 
-// What one chip did under a profile: totals and a breakdown per command.
-// Reading it never sleeps; setls-chipd --profile sleeps what record() returns.
+// What one chip did under a profile: totals and a breakdown per command,
+// priced as setls's firmware runs it (Pricing::InFirmware). Reading it never
+// sleeps; setls-chipd --profile sleeps what record() returns.
 class LatencyMeter {
  public:
   struct Stats {

@@ -188,6 +188,7 @@ Result<Bytes> EcKey::sign(HashAlg hash, ByteView message) const {
 
 Result<Bytes> EcKey::sign_digest(ByteView digest) const {
   if (!pkey_) return Status::NoDeviceKey;
+  count_crypto_op(CryptoOp::EcdsaSign);
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr);
   size_t len = 0;
   Bytes sig;
