@@ -42,6 +42,7 @@ void Firmware::disconnect(Connection& conn) { ram_.sessions.end_all(conn.id); }
 
 void Firmware::power_cycle() {
   ram_ = VolatileState{};
+  trust_anchors_.reset();  // RAM, rebuilt from NVM on first use
   ram_.sessions = SessionTable(config_.session_slots);
 }
 
@@ -51,6 +52,7 @@ Outcome Firmware::update(const std::function<Outcome(NvmState&)>& change) {
   SETLS_TRY(storage_->commit(next));
   state_ = std::move(next);
   device_key_.reset();
+  trust_anchors_.reset();
   return {};
 }
 
@@ -65,6 +67,7 @@ Outcome Firmware::zeroize(bus::Lifecycle next) {
   SETLS_TRY(storage_->commit(blank));
   state_ = std::move(blank);
   device_key_.reset();
+  trust_anchors_.reset();
   power_cycle();
   // The other bank still holds the previous image, keys included.
   return storage_->scrub_stale_bank();
@@ -91,6 +94,17 @@ Result<const EcKey*> Firmware::device_key() {
     device_key_ = std::move(*key);
   }
   return &*device_key_;
+}
+
+Result<const x509::TrustAnchors*> Firmware::trust_anchors() {
+  if (!trust_anchors_) {
+    std::vector<Bytes> der;
+    for (const auto& o : state_.objects)
+      if (o.role == bus::ObjectRole::RootCa && (o.policy & bus::kPolicyTrustAnchor) != 0) der.push_back(o.public_data);
+    SETLS_TRY_ASSIGN(x509::TrustAnchors anchors, x509::TrustAnchors::from_der(der));
+    trust_anchors_ = std::move(anchors);
+  }
+  return &*trust_anchors_;
 }
 
 }  // namespace setls::chip

@@ -13,6 +13,7 @@
 
 #include "chip/nvm/fuses.h"
 #include "chip/nvm/storage.h"
+#include "chip/x509/trust_anchors.h"
 #include "chip/tls/session_table.h"
 #include "chip/tls/ticket_cache.h"
 #include "common/bus/channel.h"
@@ -95,6 +96,8 @@ class Firmware {
   Outcome zeroize(bus::Lifecycle next);
   // The device key, loaded from NVM once and cached.
   Result<const EcKey*> device_key();
+  // The stored trust anchors, parsed once per change of the stored state.
+  Result<const x509::TrustAnchors*> trust_anchors();
   // The earliest time the chip accepts: its build time, the admin-signed
   // floor, or the newest notBefore it verified, whichever is latest.
   uint64_t time_floor() const;
@@ -113,6 +116,7 @@ class Firmware {
   FirmwareConfig config_;
   VolatileState ram_;
   std::optional<EcKey> device_key_;
+  std::optional<x509::TrustAnchors> trust_anchors_;
 };
 
 }  // namespace setls::chip

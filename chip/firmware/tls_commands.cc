@@ -23,12 +23,7 @@ class FirmwareServices final : public ChipServices {
  public:
   explicit FirmwareServices(Firmware& fw) : fw_(fw) {}
 
-  std::vector<Bytes> trust_anchors() const override {
-    std::vector<Bytes> out;
-    for (const auto& o : fw_.state().objects)
-      if (o.role == bus::ObjectRole::RootCa && (o.policy & bus::kPolicyTrustAnchor) != 0) out.push_back(o.public_data);
-    return out;
-  }
+  Result<const x509::TrustAnchors*> trust_anchors() override { return fw_.trust_anchors(); }
   uint64_t time_floor() const override { return fw_.time_floor(); }
   Outcome raise_time_floor(uint64_t t) override { return fw_.raise_time_floor(t); }
 

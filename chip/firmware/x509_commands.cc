@@ -25,11 +25,8 @@ Result<Bytes> x509_verify(Firmware& fw, Connection&, ByteView payload) {
     name.dns.assign(req.name.begin(), req.name.end());
   }
 
-  std::vector<Bytes> anchors;
-  for (const auto& o : fw.state().objects)
-    if (o.role == bus::ObjectRole::RootCa && (o.policy & bus::kPolicyTrustAnchor) != 0) anchors.push_back(o.public_data);
-
-  auto verified = x509::verify_server_chain(anchors, req.chain, name, static_cast<int64_t>(req.unix_time));
+  SETLS_TRY_ASSIGN(const x509::TrustAnchors* anchors, fw.trust_anchors());
+  auto verified = x509::verify_server_chain(*anchors, req.chain, name, static_cast<int64_t>(req.unix_time));
   if (!verified) return verified.error();
   bus::X509VerifyResponse rsp;
   rsp.leaf_subject = verified->leaf_subject;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "chip/tls/ticket_cache.h"
+#include "chip/x509/trust_anchors.h"
 #include "common/bytes/bytes.h"
 #include "common/crypto/ec.h"
 #include "common/result.h"
@@ -27,7 +28,7 @@ class ChipServices {
   virtual ~ChipServices() = default;
 
   // DER of every stored root whose policy lets it anchor a server chain.
-  virtual std::vector<Bytes> trust_anchors() const = 0;
+  virtual Result<const x509::TrustAnchors*> trust_anchors() = 0;
   // UNIX seconds; see Firmware::time_floor().
   virtual uint64_t time_floor() const = 0;
   // Raises the persistent floor (an NVM write, so only when `t` is above it).

@@ -4,8 +4,8 @@ namespace setls::chip {
 
 Outcome accept_server_chain(TlsSession& s, ChipServices& chip, const std::vector<ByteView>& presented) {
   if (presented.size() > x509::kMaxPresentedCertificates) return Status::ChainTooLong;
-  std::vector<Bytes> anchors = chip.trust_anchors();
-  auto verified = x509::verify_server_chain(anchors, presented, s.params.name,
+  SETLS_TRY_ASSIGN(const x509::TrustAnchors* anchors, chip.trust_anchors());
+  auto verified = x509::verify_server_chain(*anchors, presented, s.params.name,
                                             static_cast<int64_t>(s.params.unix_time_ms / 1000));
   if (!verified) return verified.error();
   // A verified chain proves that its CAs' clocks had passed newest_not_before:

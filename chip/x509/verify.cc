@@ -26,9 +26,6 @@ namespace {
 
 static_assert(sizeof(time_t) >= sizeof(int64_t), "certificate times need a 64-bit time_t");
 
-struct StoreFree {
-  void operator()(X509_STORE* s) const { X509_STORE_free(s); }
-};
 struct StoreCtxFree {
   void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
 };
@@ -171,9 +168,8 @@ Outcome check_server_name(const ServerName& name) {
   return {};
 }
 
-Result<VerifiedChain> verify_server_chain(std::span<const Bytes> trust_anchors_der,
-                                          std::span<const ByteView> presented_der, const ServerName& name,
-                                          int64_t unix_time) {
+Result<VerifiedChain> verify_server_chain(const TrustAnchors& anchors, std::span<const ByteView> presented_der,
+                                          const ServerName& name, int64_t unix_time) {
   ErrorQueueGuard guard;
   if (presented_der.empty()) return Status::BadArgument;
   if (presented_der.size() > kMaxPresentedCertificates) return Status::ChainTooLong;
@@ -191,32 +187,17 @@ Result<VerifiedChain> verify_server_chain(std::span<const Bytes> trust_anchors_d
   std::vector<X509*> intermediates;
   for (size_t i = 1; i < presented.size(); ++i) intermediates.push_back(presented[i].get());
 
-  std::unique_ptr<X509_STORE, StoreFree> store(X509_STORE_new());
-  if (!store) return Status::CryptoFailure;
-  std::vector<CertPtr> anchors;
-  for (const Bytes& der : trust_anchors_der) {
-    // The anchors come from the chip's store, which checked them on the way
-    // in; checking again keeps an anchor stored under an older, laxer
-    // firmware from anchoring anything today.
-    auto cert = parse_certificate(der);
-    if (!cert || !check_ca_certificate(cert->get())) continue;
-    if (X509_STORE_add_cert(store.get(), cert->get()) != 1) return Status::CryptoFailure;
-    anchors.push_back(std::move(*cert));
-  }
-
   // libcrypto's own choice of path first: it is right for every
   // well-formed chain. Only if it fails are the other paths through what the
   // server sent tried, each validated in full; the first error is the one
   // reported, since it describes the path the server most likely meant.
-  auto chain = validate(store.get(), leaf, intermediates, name, unix_time);
+  auto chain = validate(anchors.store(), leaf, intermediates, name, unix_time);
   if (!chain) {
-    std::vector<X509*> anchor_list;
-    for (const auto& a : anchors) anchor_list.push_back(a.get());
-    for (const auto& path : candidate_paths(leaf, intermediates, anchor_list, intermediates.size())) {
+    for (const auto& path : candidate_paths(leaf, intermediates, anchors.certificates(), intermediates.size())) {
       std::vector<X509*> subset;
       for (size_t i : path) subset.push_back(intermediates[i]);
       if (subset == intermediates) continue;  // the attempt already made
-      auto retry = validate(store.get(), leaf, subset, name, unix_time);
+      auto retry = validate(anchors.store(), leaf, subset, name, unix_time);
       if (retry) {
         chain = std::move(retry);
         break;

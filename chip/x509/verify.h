@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "chip/x509/trust_anchors.h"
 #include "common/bytes/bytes.h"
 #include "common/crypto/ec.h"
 #include "common/result.h"
@@ -43,8 +44,8 @@ struct VerifiedChain {
 Outcome check_server_name(const ServerName& name);
 
 // Verifies `presented_der` (leaf first, then whatever intermediates the
-// server sent, in any order) against `trust_anchors_der` at `unix_time`, for
-// `name`. Anchors that check_ca_certificate() refuses are ignored. Errors:
+// server sent, in any order) against `anchors` at `unix_time`, for `name`.
+// Errors:
 //   BadArgument        no certificate presented
 //   ChainTooLong       more than kMaxPresentedCertificates (detail = count)
 //   BadCertificate     unparsable or non-DER certificate (detail = its index)
@@ -55,8 +56,7 @@ Outcome check_server_name(const ServerName& name);
 //   WeakParameter      weak or disallowed signature or CA key, or a leaf key
 //                      that is not EC P-256/P-384 (detail = depth)
 //   NameMismatch       valid chain, but not for `name`
-Result<VerifiedChain> verify_server_chain(std::span<const Bytes> trust_anchors_der,
-                                          std::span<const ByteView> presented_der, const ServerName& name,
-                                          int64_t unix_time);
+Result<VerifiedChain> verify_server_chain(const TrustAnchors& anchors, std::span<const ByteView> presented_der,
+                                          const ServerName& name, int64_t unix_time);
 
 }  // namespace setls::chip::x509

@@ -38,7 +38,9 @@ Result<VerifiedChain> verify(const std::vector<TestCert>& anchors, const std::ve
   for (const auto& a : anchors) anchor_der.push_back(a.der);
   std::vector<ByteView> views;
   for (const auto& p : presented) views.push_back(p.der);
-  return chip::x509::verify_server_chain(anchor_der, views, name, at);
+  auto trust = chip::x509::TrustAnchors::from_der(anchor_der);
+  if (!trust) return trust.error();
+  return chip::x509::verify_server_chain(*trust, views, name, at);
 }
 
 Error chain_invalid(int x509_error) { return Error{Status::ChainInvalid, static_cast<uint32_t>(x509_error)}; }
