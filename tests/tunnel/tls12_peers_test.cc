@@ -57,10 +57,9 @@ TEST_P(Tls12Peers, HttpsGetsFromNginxWithAClientCertificate) {
   }
   // nginx saw TLS 1.2 and the chip's device certificate, resumed connections included.
   std::string access = read_text_file(dir.file("nginx-access.log"));
+  const std::string line = "\"GET /page.txt HTTP/1.1\" 200 TLSv1.2 \"O=setls tests,CN=device-0001\"";
   size_t lines = 0;
-  for (size_t at = access.find("\"GET /page.txt HTTP/1.1\" 200 TLSv1.2 \"O=setls tests,CN=device-0001\"");
-       at != std::string::npos; at = access.find("GET /page.txt", at + 1))
-    ++lines;
+  for (size_t at = access.find(line); at != std::string::npos; at = access.find(line, at + line.size())) ++lines;
   EXPECT_EQ(lines, 3u) << access;
   expect_tls12_connections(*tunnel, 3);
   EXPECT_EQ(tunnel->stop(), 0);
