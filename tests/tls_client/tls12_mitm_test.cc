@@ -172,7 +172,9 @@ class Relay {
           record = edited;
         }
       }
-      if (::write(client, record.data(), record.size()) != static_cast<ssize_t>(record.size())) return false;
+      // MSG_NOSIGNAL: a client that refused the handshake may be gone already (no SIGPIPE).
+      if (::send(client, record.data(), record.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(record.size()))
+        return false;
     }
   }
 
@@ -199,7 +201,7 @@ class Relay {
           if (edit_ == Edit::StripTls13) strip(chunk);
           first = false;
         }
-        if (::write(server, chunk.data(), chunk.size()) != n) return;
+        if (::send(server, chunk.data(), chunk.size(), MSG_NOSIGNAL) != n) return;
       }
     }
   }
