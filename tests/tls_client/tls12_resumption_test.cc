@@ -127,6 +127,22 @@ TEST_P(Tls12Resumption, GnutlsTickets) {
   resume_twice(server, Peer::Gnutls, config(), /*by_session_id=*/false);
 }
 
+// A small receive buffer (record_size_limit 600, max_fragment_length 512
+// offered): the server's NewSessionTicket must come in records that fit.
+TEST_P(Tls12Resumption, GnutlsTicketsWithASmallReceiveBuffer) {
+  RunningServer server = start_gnutls_server(dir, {"--priority", gnutls_priority12()});
+  ClientConfig cfg = config();
+  cfg.receive_buffer = 600;
+  resume_twice(server, Peer::Gnutls, cfg, /*by_session_id=*/false);
+}
+
+TEST_P(Tls12Resumption, OpensslTicketsWithMaxFragmentLength512) {
+  RunningServer server = start_openssl_server12(dir);
+  ClientConfig cfg = config();
+  cfg.receive_buffer = 600;  // s_server has no record_size_limit: MFL 512
+  resume_twice(server, Peer::Openssl, cfg, /*by_session_id=*/false);
+}
+
 TEST_P(Tls12Resumption, GnutlsSessionIds) {
   RunningServer server = start_gnutls_server(dir, {"--priority", gnutls_priority12(), "--noticket"});
   resume_twice(server, Peer::Gnutls, config(), /*by_session_id=*/true);
