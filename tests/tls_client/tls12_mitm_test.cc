@@ -8,7 +8,9 @@
 //    randoms — each refused by the chip, naming what is wrong;
 //  - a resumed ServerHello (TLS 1.2 session ticket or session id) with
 //    another suite than the session's, or without extended_master_secret
-//    (RFC 7627 §5.3) — refused before any key is derived from the session.
+//    (RFC 7627 §5.3) — refused before any key is derived from the session;
+//  - the NewSessionTicket a ServerHello promised, removed: the server's
+//    change_cipher_spec without it is out of order.
 // Without edits the same relay carries a good handshake.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -59,7 +61,7 @@ int connect_loopback(int port) {
   return fd;
 }
 
-enum class Edit { None, StripTls13, SkeCurve, SkeSha1, SkeOtherKey, HelloSuite, HelloNoEms };
+enum class Edit { None, StripTls13, SkeCurve, SkeSha1, SkeOtherKey, HelloSuite, HelloNoEms, DropTicket };
 
 // One connection through a TCP relay that may rewrite the client's first
 // bytes or the server's ServerKeyExchange. Bounded: it gives up after 20 s
@@ -158,6 +160,11 @@ class Relay {
       server_in_.erase(server_in_.begin(), server_in_.begin() + static_cast<long>(frame->size));
       if (frame->header.type == tls::ContentType::ChangeCipherSpec) plaintext_ = false;
       ByteView fragment = ByteView(record).subspan(tls::kRecordHeaderSize);
+      if (plaintext_ && frame->header.type == tls::ContentType::Handshake && !fragment.empty() &&
+          fragment[0] == 4 && edit_ == Edit::DropTicket) {
+        rewrote_ = true;  // the NewSessionTicket the ServerHello promised never arrives
+        continue;
+      }
       if (plaintext_ && frame->header.type == tls::ContentType::Handshake && !fragment.empty()) {
         if (fragment[0] == 2 && fragment.size() >= 38) std::copy(fragment.begin() + 6, fragment.begin() + 38, server_random_.begin());
         bool hello_edit = edit_ == Edit::HelloSuite || edit_ == Edit::HelloNoEms;
@@ -374,6 +381,18 @@ TEST_P(ResumedHelloTampering, WithoutExtendedMasterSecret) {
     ASSERT_FALSE(c.ok()) << "resumed without the extended master secret";
     EXPECT_EQ(c.error().status, Status::ServerResumptionWithoutEms) << describe(c.error());
   }
+}
+
+TEST_P(ResumedHelloTampering, APromisedTicketThatNeverComes) {
+  RunningServer server = start_openssl_server12(dir);
+  Relay relay(server.port, Edit::DropTicket);
+  ClientConfig c;
+  c.server_name = "localhost";
+  c.record_mode = GetParam();
+  auto client = Client::connect(*driver, "127.0.0.1", static_cast<uint16_t>(relay.port()), std::move(c));
+  EXPECT_TRUE(relay.rewrote());
+  ASSERT_FALSE(client.ok()) << "accepted a handshake without the promised NewSessionTicket";
+  EXPECT_EQ(client.error().status, Status::ServerUnexpectedMessage) << describe(client.error());
 }
 
 std::string mode_name(const testing::TestParamInfo<bus::RecordMode>& info) {
