@@ -310,7 +310,8 @@ Outcome ClientEngine::establish(bus::TlsHandshakeResponse& done) {
     tickets_.push_back(ResumptionTicket{summary_.resume_id, summary_.suite, config_.server_name,
                                         summary_.session_ticket, kSessionLifetime12, config_.now_ms(), kTls12,
                                         (summary_.flags & bus::TlsSummary::kSessionId) != 0});
-  } else if (summary_.resume_id != 0 && resuming_) {
+  } else if (summary_.resume_id != 0 && resuming_ && config_.resume->version == kTls12 &&
+             (summary_.flags & bus::TlsSummary::kResumed) != 0) {
     ResumptionTicket again = *config_.resume;
     again.chip_entry = summary_.resume_id;
     tickets_.push_back(std::move(again));
