@@ -172,6 +172,10 @@ enum class StatusClass : uint8_t {
     "it allows only what the chip refuses: CBC or RC4 suites, RSA or static ECDH key exchange, SHA-1 signatures, or other curves; enable ECDHE-ECDSA with AES-GCM/CCM, P-256/P-384, ECDSA SHA-256/384") \
   X(ServerNoCommonVersion, 0x0459, "the server speaks none of the offered TLS versions (protocol_version)", \
     "it allows only TLS 1.0/1.1, which the chip refuses, or only the version left out with --tls1.2/--tls1.3") \
+  X(ServerResumptionSuite, 0x045A, "refused: the server resumed a TLS 1.2 session with another cipher suite than the session's", \
+    "the server is misbehaving (RFC 5246 §7.4.1.3); reconnect without resuming")                         \
+  X(ServerResumptionWithoutEms, 0x045B, "refused: the server resumed a TLS 1.2 session without the extended master secret (RFC 7627 §5.3)", \
+    "a man in the middle, or a server that lost EMS; reconnect without resuming")                       \
   X(SessionsFull, 0x0501, "all session slots are in use", "close a session before opening another")  \
   X(NvmFull, 0x0502, "not enough free space in the chip's storage", "remove an object first")         \
   X(TooManyObjects, 0x0503, "object table is full", "remove an object first")                         \

@@ -101,4 +101,18 @@ Outcome send_client_flight12(TlsSession& s, ChipServices& chip, Bytes& out) {
   return {};
 }
 
+Outcome send_resumed_finished12(TlsSession& s, Bytes& out) {
+  const tls::SuiteInfo& suite = *s.suite;
+  Digest th = s.transcript.current(suite.hash);  // the server's Finished included
+  Secret verify_data = tls12::finished_verify_data(suite.hash, s.master12.view(), /*server=*/false, th.view());
+  tls::Finished fin;
+  fin.verify_data = verify_data.view();
+  Bytes finished;
+  SETLS_TRY(add_message(s, finished, fin));
+  append(out, kChangeCipherSpec);
+  Outcome sealed = s.app_write.seal(tls::ContentType::Handshake, finished, out);
+  wipe(finished);
+  return sealed;
+}
+
 }  // namespace setls::chip

@@ -15,4 +15,8 @@ namespace setls::chip {
 // Finished, sequence 0).
 Outcome send_client_flight12(TlsSession& s, ChipServices& chip, Bytes& out);
 
+// Resumption (RFC 5246 §7.3): after the server's Finished, our
+// change_cipher_spec and Finished, sealed under s.app_write (sequence 0).
+Outcome send_resumed_finished12(TlsSession& s, Bytes& out);
+
 }  // namespace setls::chip

@@ -64,7 +64,8 @@ bool extension_supported(uint16_t type, bool retry) {
     case ExtensionType::ExtendedMasterSecret:
     case ExtensionType::RenegotiationInfo:
     case ExtensionType::EcPointFormats:
-    case ExtensionType::MaxFragmentLength: return true;
+    case ExtensionType::MaxFragmentLength:
+    case ExtensionType::SessionTicket: return true;
     case ExtensionType::Cookie: return retry;  // only to echo a HelloRetryRequest's
     default: return false;
   }
@@ -77,9 +78,13 @@ bool push_unique(std::vector<V>& list, const V& v) {
   return true;
 }
 
-Outcome check_fixed_fields(const tls::ClientHello& h) {
-  if (h.legacy_version != tls::kTls12 || !all_zero(h.random) || h.legacy_session_id.size() != tls::kMaxSessionIdSize ||
-      !all_zero(h.legacy_session_id) || h.compression_methods.size() != 1 || !h.has_extensions)
+// The session id is the chip's to choose (zeroed), except when the host
+// presents a TLS 1.2 server's session id to resume (its hash is checked later).
+Outcome check_fixed_fields(const tls::ClientHello& h, bool session_id_presented) {
+  bool id_ok = session_id_presented ? !h.legacy_session_id.empty()
+                                    : h.legacy_session_id.size() == tls::kMaxSessionIdSize && all_zero(h.legacy_session_id);
+  if (h.legacy_version != tls::kTls12 || !all_zero(h.random) || !id_ok || h.compression_methods.size() != 1 ||
+      !h.has_extensions)
     return Status::ClientHelloTemplate;
   return {};
 }
@@ -140,7 +145,8 @@ Outcome check_tls12_extensions(const Template& t, const Offer& offer) {
   if (reneg && !reneg->renegotiated_connection.empty()) return Status::ClientHelloExtension;
   auto ems = t.hello.extensions.find(ExtensionType::ExtendedMasterSecret);
   if (ems && !ems->empty()) return Status::ClientHelloExtension;
-  if (!offer.offers_version(tls::kTls12)) return {};
+  bool ticket = t.hello.extensions.contains(ExtensionType::SessionTicket);  // RFC 5077: TLS 1.2 only
+  if (!offer.offers_version(tls::kTls12)) return ticket ? Outcome(Status::ClientHelloExtension) : Outcome();
   if (!ems || !reneg) return Status::ClientHelloExtension;
   return {};
 }
@@ -188,8 +194,8 @@ Outcome check_name_alpn_limits(const Template& t, const SessionParams& p, Offer&
 }
 
 // Every policy check on a template; fills `offer` with what it offers.
-Outcome check_offer(const Template& t, const SessionParams& p, bool retry, Offer& offer) {
-  SETLS_TRY(check_fixed_fields(t.hello));
+Outcome check_offer(const Template& t, const SessionParams& p, bool retry, bool session_id_presented, Offer& offer) {
+  SETLS_TRY(check_fixed_fields(t.hello, session_id_presented));
   for (const tls::Extension& e : t.hello.extensions) {
     if (!extension_supported(e.type, retry)) return Status::ClientHelloExtension;
     offer.extensions.push_back(tls::Extension{e.type, {}});
@@ -252,17 +258,24 @@ Outcome bind_psk(Template& t, const PskSlots& slots, const OfferedPsk& psk, cons
   return {};
 }
 
+uint64_t entry_age_ms(const TicketEntry& entry, const SessionParams& p) {
+  return p.unix_time_ms > entry.issued_ms ? p.unix_time_ms - entry.issued_ms : 0;
+}
+
+// An entry of `version`, for this name, still valid at the host's time.
+bool entry_usable(const TicketEntry* entry, uint16_t version, const SessionParams& p) {
+  return entry != nullptr && entry->version == version && entry->server_name == ticket_name(p.name) &&
+         tls::find_suite(entry->suite) != nullptr && entry_age_ms(*entry, p) <= uint64_t{entry->lifetime_s} * 1000;
+}
+
 // The ticket the template offers must be the cache entry's, for this name,
 // still valid at the host's time.
 Result<OfferedPsk> take_ticket(const Template& t, const PskSlots& slots, ChipServices& chip, uint16_t resume_id,
                                const SessionParams& p) {
   const TicketEntry* entry = chip.tickets().find(resume_id);
-  if (entry == nullptr || entry->version != tls::kTls13 || entry->server_name != ticket_name(p.name))
-    return Status::TicketInvalid;
+  if (!entry_usable(entry, tls::kTls13, p)) return Status::TicketInvalid;
   const tls::SuiteInfo* suite = tls::find_suite(entry->suite);
-  if (suite == nullptr) return Status::TicketInvalid;
-  uint64_t age_ms = p.unix_time_ms > entry->issued_ms ? p.unix_time_ms - entry->issued_ms : 0;
-  if (age_ms > uint64_t{entry->lifetime_s} * 1000) return Status::TicketInvalid;
+  uint64_t age_ms = entry_age_ms(*entry, p);
   Digest presented = digest(HashAlg::Sha256, slots.identity);
   if (!ct_equal(presented.view(), entry->ticket_hash.view())) return Status::TicketInvalid;
   (void)t;
@@ -273,9 +286,35 @@ Result<OfferedPsk> take_ticket(const Template& t, const PskSlots& slots, ChipSer
   return psk;
 }
 
+// A TLS 1.2 session (RFC 5077 ticket or RFC 5246 session id) the template
+// presents: the cache entry's, for this name, fresh, with the extended
+// master secret (RFC 7627 §5.3: the chip made no other), offered with its
+// suite. The host presents the ticket in session_ticket or the session id
+// in legacy_session_id; only their hash is in the chip.
+Result<OfferedSession12> take_session12(const Template& t, const TicketEntry* entry, const SessionParams& p,
+                                        const Offer& offer) {
+  if (!entry_usable(entry, tls::kTls12, p) || !entry->extended_master_secret || !offer.offers_version(tls::kTls12) ||
+      !offer.offers_suite(entry->suite))
+    return Status::TicketInvalid;
+  SETLS_TRY_ASSIGN(auto ticket, extension<tls::SessionTicket>(t));
+  ByteView presented = entry->session_id ? t.hello.legacy_session_id : (ticket ? ticket->ticket : ByteView{});
+  if (entry->session_id && ticket && !ticket->ticket.empty()) return Status::ClientHelloTemplate;
+  if (presented.empty()) return Status::TicketInvalid;
+  Digest hash = digest(HashAlg::Sha256, presented);
+  if (!ct_equal(hash.view(), entry->ticket_hash.view())) return Status::TicketInvalid;
+  OfferedSession12 out;
+  out.master = entry->secret.clone();
+  out.suite = entry->suite;
+  out.by_session_id = entry->session_id;
+  out.ticket_hash = entry->ticket_hash;
+  out.issued_ms = entry->issued_ms;
+  out.lifetime_s = entry->lifetime_s;
+  return out;
+}
+
 Outcome fill_random_fields(Template& t, const Offer& offer) {
   write_at(t, tls::kHandshakeHeaderSize + 2, offer.random);
-  write_at(t, offset_in(t, t.hello.legacy_session_id), offer.session_id);
+  write_at(t, offset_in(t, t.hello.legacy_session_id), offer.session_id_bytes());
   return {};
 }
 
@@ -371,19 +410,35 @@ Outcome check_retry_changes(const Template& first, const Template& second, const
 Result<Bytes> fill_first_client_hello(TlsSession& s, ChipServices& chip, uint16_t resume_id, ByteView hello_template) {
   Template t;
   SETLS_TRY(parse_template(hello_template, t));
-  Offer offer;
-  SETLS_TRY(check_offer(t, s.params, /*retry=*/false, offer));
-
   bool has_psk = t.hello.extensions.contains(ExtensionType::PreSharedKey);
-  if (has_psk != (resume_id != 0)) return Status::ClientHelloTemplate;  // a PSK exactly when resuming
+  // Resuming without a PSK is resuming TLS 1.2 (by ticket or session id).
+  const TicketEntry* entry12 = resume_id != 0 && !has_psk ? chip.tickets().find(resume_id) : nullptr;
+  if (resume_id != 0 && !has_psk && entry12 == nullptr) return Status::TicketInvalid;
+  bool session_id_presented = entry12 != nullptr && entry12->version == tls::kTls12 && entry12->session_id;
+  Offer offer;
+  SETLS_TRY(check_offer(t, s.params, /*retry=*/false, session_id_presented, offer));
+
+  if (has_psk && resume_id == 0) return Status::ClientHelloTemplate;  // a PSK only when resuming
   std::optional<PskSlots> slots;
   std::optional<OfferedPsk> psk;
+  std::optional<OfferedSession12> resume12;
   if (has_psk) {
     SETLS_TRY_ASSIGN(slots, psk_slots(t));
     SETLS_TRY_ASSIGN(psk, take_ticket(t, *slots, chip, resume_id, s.params));
+  } else if (entry12 != nullptr) {
+    SETLS_TRY_ASSIGN(resume12, take_session12(t, entry12, s.params, offer));
+  } else {
+    SETLS_TRY_ASSIGN(auto ticket, extension<tls::SessionTicket>(t));
+    if (ticket && !ticket->ticket.empty()) return Status::ClientHelloTemplate;  // only an empty one asks for a ticket
   }
 
-  if (!random_bytes(offer.random) || !random_bytes(offer.session_id)) return Status::CryptoFailure;
+  if (!random_bytes(offer.random)) return Status::CryptoFailure;
+  if (session_id_presented) {
+    offer.session_id_size = static_cast<uint8_t>(t.hello.legacy_session_id.size());
+    std::copy(t.hello.legacy_session_id.begin(), t.hello.legacy_session_id.end(), offer.session_id.begin());
+  } else if (!random_bytes(offer.session_id)) {
+    return Status::CryptoFailure;
+  }
   SETLS_TRY(fill_random_fields(t, offer));
   std::vector<KeyShare> shares;
   SETLS_TRY(fill_key_shares(t, shares));
@@ -394,8 +449,10 @@ Result<Bytes> fill_first_client_hello(TlsSession& s, ChipServices& chip, uint16_
   s.offer = std::move(offer);
   s.shares = std::move(shares);
   s.psk = std::move(psk);
+  s.resume12 = std::move(resume12);
   s.first_template.assign(hello_template.begin(), hello_template.end());
-  if (resume_id != 0) chip.tickets().erase(resume_id);  // single use (RFC 8446 §C.4)
+  // Single use (RFC 8446 §C.4); a TLS 1.2 session that resumes gets a new entry.
+  if (resume_id != 0) chip.tickets().erase(resume_id);
   s.state = TlsState::WaitServerHello;
   return std::move(t.bytes);
 }
@@ -405,7 +462,7 @@ Result<Bytes> fill_retry_client_hello(TlsSession& s, ByteView hello_template) {
   Template t, first;
   SETLS_TRY(parse_template(hello_template, t));
   Offer offer;
-  SETLS_TRY(check_offer(t, s.params, /*retry=*/true, offer));
+  SETLS_TRY(check_offer(t, s.params, /*retry=*/true, s.resume12 && s.resume12->by_session_id, offer));
   if (!parse_template(s.first_template, first)) return Status::Internal;
 
   bool keeps_psk = t.hello.extensions.contains(ExtensionType::PreSharedKey);
@@ -419,6 +476,7 @@ Result<Bytes> fill_retry_client_hello(TlsSession& s, ByteView hello_template) {
 
   offer.random = s.offer.random;  // the same hello, so the same random and session id
   offer.session_id = s.offer.session_id;
+  offer.session_id_size = s.offer.session_id_size;
   SETLS_TRY(fill_random_fields(t, offer));
   std::vector<KeyShare> shares;
   for (KeyShare& k : s.shares) shares.push_back(KeyShare{k.group, std::move(k.key)});

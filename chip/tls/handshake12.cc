@@ -17,6 +17,9 @@ namespace {
 using tls::HandshakeType;
 
 constexpr uint8_t kEcdsaSign = 64;  // ClientCertificateType (RFC 8422 §5.5)
+// How long the chip keeps a TLS 1.2 session for resumption: RFC 5246 §F.1.4
+// suggests at most 24 hours; a ticket's shorter lifetime hint wins.
+constexpr uint32_t kMaxSessionLifetime12 = 24 * 3600;
 
 // RFC 8446 §4.1.3: a TLS 1.3 server that negotiates an older version marks
 // its random; seeing the mark after offering 1.3 means someone removed it.
@@ -112,13 +115,83 @@ Outcome on_server_hello_done(TlsSession& s, ChipServices& chip, const tls::Hands
   return {};
 }
 
-Outcome on_server_finished12(TlsSession& s, const tls::HandshakeMessage& m) {
+// RFC 5077 §3.3: after our flight (or the resumed ServerHello), before the
+// server's change_cipher_spec, and only if the ServerHello promised it. It
+// is part of the transcript; its ticket is kept only once Finished verified.
+Outcome on_new_session_ticket12(TlsSession& s, const tls::HandshakeMessage& m) {
+  SETLS_TRY_ASSIGN(auto nst, server_message<tls::NewSessionTicket12>(m));
+  s.new_ticket.assign(nst.ticket.begin(), nst.ticket.end());
+  s.ticket_lifetime_hint = nst.lifetime_hint;
+  s.ticket_received = true;
+  s.transcript.add(m.raw);
+  return {};
+}
+
+// The session the server Finished just proved becomes a cache entry: by
+// its new ticket, else by its session id, else — resumed by a ticket and
+// given no new one — by the same ticket, which RFC 5077 §3.4 lets the
+// client use again (until its original lifetime ends; the summary's ticket
+// is then empty: the host presents the one it just sent). The host gets
+// the id and what to present; the master secret stays here (TicketEntry).
+void store_session12(TlsSession& s, ChipServices& chip) {
+  TicketEntry entry;
+  entry.issued_ms = s.params.unix_time_ms;
+  if (!s.new_ticket.empty()) {
+    entry.lifetime_s = s.ticket_lifetime_hint == 0 ? kMaxSessionLifetime12
+                                                   : std::min(s.ticket_lifetime_hint, kMaxSessionLifetime12);
+    s.stored_identity = std::move(s.new_ticket);
+    entry.ticket_hash = digest(HashAlg::Sha256, s.stored_identity);
+  } else if (!s.server_session_id.empty()) {
+    entry.lifetime_s = kMaxSessionLifetime12;
+    entry.session_id = true;
+    s.stored_identity = std::move(s.server_session_id);
+    entry.ticket_hash = digest(HashAlg::Sha256, s.stored_identity);
+  } else if (s.resumed_ticket && !s.ticket_expected) {
+    entry.ticket_hash = s.resumed_ticket->ticket_hash;
+    entry.issued_ms = s.resumed_ticket->issued_ms;
+    entry.lifetime_s = s.resumed_ticket->lifetime_s;
+  } else {
+    return;  // the server offered no way back (or an empty ticket: "none after all")
+  }
+  entry.version = tls::kTls12;
+  entry.suite = static_cast<uint16_t>(s.suite->id);
+  entry.server_name = ticket_name(s.params.name);
+  entry.secret = s.master12.clone();
+  entry.extended_master_secret = true;  // the only kind the chip runs
+  s.stored_by_session_id = entry.session_id;
+  s.stored_entry = chip.tickets().store(std::move(entry));
+}
+
+Outcome on_server_finished12(TlsSession& s, ChipServices& chip, const tls::HandshakeMessage& m, Bytes& out) {
   SETLS_TRY_ASSIGN(auto fin, server_message<tls::Finished>(m));
   Digest th = s.transcript.current(s.suite->hash);
   Secret expected = tls12::finished_verify_data(s.suite->hash, s.master12.view(), /*server=*/true, th.view());
   if (!ct_equal(fin.verify_data, expected.view())) return Status::FinishedInvalid;
   s.transcript.add(m.raw);
+  // Abbreviated handshake (RFC 5246 §7.3): the server finished first; ours follows.
+  if (s.resumed) SETLS_TRY(send_resumed_finished12(s, out));
+  store_session12(s, chip);
   s.state = TlsState::Connected;
+  return {};
+}
+
+// RFC 5246 §7.4.1.3 and RFC 5077 §3.4: the server resumes by echoing the
+// session id we sent (the server's own, or the random one beside a
+// ticket). Keys come from the stored master secret and the new randoms;
+// the server's NewSessionTicket (if promised), change_cipher_spec and
+// Finished come next, and no certificate: the original handshake
+// authenticated the server, and the entry is bound to its name.
+Outcome resume_session12(TlsSession& s, const tls::SuiteInfo& suite) {
+  s.resumed = true;
+  s.master12 = std::move(s.resume12->master);
+  if (!s.resume12->by_session_id) s.resumed_ticket = std::move(s.resume12);
+  s.resume12.reset();
+  tls12::KeyBlock keys = tls12::key_block(suite, s.master12.view(), s.offer.random, s.server_random);
+  SETLS_TRY(install_keys12(s.hs_read, suite, keys.server.view(), 0));
+  SETLS_TRY(install_keys12(s.app_write, suite, keys.client.view(), 0));
+  s.client_key_block = std::move(keys.client);
+  s.server_key_block = std::move(keys.server);
+  s.state = TlsState::WaitChangeCipherSpec12;
   return {};
 }
 
@@ -134,11 +207,21 @@ Outcome on_server_hello12(TlsSession& s, const tls::ServerHello& sh, const tls::
   const tls::SuiteInfo* suite = tls::find_suite(sh.cipher_suite);
   if (!s.offer.offers_suite(sh.cipher_suite) || suite == nullptr || suite->version != tls::kTls12)
     return Status::ServerSuiteNotOffered;
-  // Our session id is fresh random: a server that "resumes" it is lying.
-  if (std::equal(sh.legacy_session_id_echo.begin(), sh.legacy_session_id_echo.end(), s.offer.session_id.begin(),
-                 s.offer.session_id.end()))
-    return Status::ServerSessionIdMismatch;
+  ByteView sent = s.offer.session_id_bytes();
+  bool echoed = std::equal(sh.legacy_session_id_echo.begin(), sh.legacy_session_id_echo.end(), sent.begin(), sent.end());
+  // Without a session to resume our session id is fresh random: a server
+  // that "resumes" it is lying.
+  if (echoed && !s.resume12) return Status::ServerSessionIdMismatch;
+  if (echoed) {
+    // The session's own suite (RFC 5246 §7.4.1.3), and an EMS session only
+    // with EMS again (RFC 7627 §5.3: abort, never fall back).
+    if (sh.cipher_suite != s.resume12->suite) return Error{Status::ServerResumptionSuite, sh.cipher_suite};
+    if (!sh.extensions.contains(tls::ExtensionType::ExtendedMasterSecret))
+      return Status::ServerResumptionWithoutEms;
+  }
   SETLS_TRY(check_hello12_extensions(s, sh));
+  SETLS_TRY_ASSIGN(auto ticket_ext, server_extension<tls::SessionTicket>(sh.extensions));
+  if (ticket_ext && !ticket_ext->ticket.empty()) return Status::ServerIllegalParameter;  // RFC 5077 §3.2: empty
 
   s.version = tls::kTls12;
   SETLS_TRY(apply_record_limits(s, sh.extensions));
@@ -147,6 +230,12 @@ Outcome on_server_hello12(TlsSession& s, const tls::ServerHello& sh, const tls::
   s.server_random = sh.random;
   s.shares.clear();  // TLS 1.3 key shares and PSK are of no use now
   s.psk.reset();
+  s.ticket_expected = ticket_ext.has_value();
+  // A ticket resumption echoes our random id: that is no session id of the server's.
+  if (!(echoed && !s.resume12->by_session_id))
+    s.server_session_id.assign(sh.legacy_session_id_echo.begin(), sh.legacy_session_id_echo.end());
+  if (echoed) return resume_session12(s, *suite);
+  s.resume12.reset();  // the server chose a full handshake: the old session is not used
   s.state = TlsState::WaitCertificate12;
   return {};
 }
@@ -166,9 +255,12 @@ Outcome on_message12(TlsSession& s, ChipServices& chip, const tls::HandshakeMess
     case TlsState::WaitServerHelloDone12:
       if (m.type != HandshakeType::ServerHelloDone) break;
       return on_server_hello_done(s, chip, m, out);
+    case TlsState::WaitChangeCipherSpec12:
+      if (m.type != HandshakeType::NewSessionTicket || !s.ticket_expected || s.ticket_received) break;
+      return on_new_session_ticket12(s, m);
     case TlsState::WaitFinished12:
       if (m.type != HandshakeType::Finished) break;
-      return on_server_finished12(s, m);
+      return on_server_finished12(s, chip, m, out);
     default: break;
   }
   // A HelloRequest during the handshake is ignored by RFC 5246 §7.4.1.1;
@@ -178,9 +270,10 @@ Outcome on_message12(TlsSession& s, ChipServices& chip, const tls::HandshakeMess
 
 Outcome on_record12(TlsSession& s, ChipServices& chip, const tls::RecordFrame& f, ByteView record, Bytes& out) {
   if (f.header.type == tls::ContentType::ChangeCipherSpec) {
-    // Once, after our flight, and not inside a handshake message.
+    // Once, after our flight (or the resumed ServerHello) and the promised
+    // NewSessionTicket, and not inside a handshake message.
     if (s.state != TlsState::WaitChangeCipherSpec12 || f.fragment.size() != 1 || f.fragment[0] != 1 ||
-        !s.assembler.empty())
+        !s.assembler.empty() || s.ticket_expected != s.ticket_received)
       return Status::ServerUnexpectedMessage;
     s.state = TlsState::WaitFinished12;
     return {};

@@ -37,8 +37,8 @@ Outcome check_hello_common(const TlsSession& s, const tls::ServerHello& h, Exten
   SETLS_TRY_ASSIGN(auto version, server_extension<tls::SupportedVersionsServer>(h.extensions));
   if (h.legacy_version != tls::kTls12 || !version || version->selected_version != tls::kTls13)
     return Status::ServerVersion;
-  if (!std::equal(h.legacy_session_id_echo.begin(), h.legacy_session_id_echo.end(), s.offer.session_id.begin(),
-                  s.offer.session_id.end()))
+  ByteView sent = s.offer.session_id_bytes();
+  if (!std::equal(h.legacy_session_id_echo.begin(), h.legacy_session_id_echo.end(), sent.begin(), sent.end()))
     return Status::ServerSessionIdMismatch;
   if (!s.offer.offers_suite(h.cipher_suite) || tls::find_suite(h.cipher_suite) == nullptr)
     return Status::ServerSuiteNotOffered;
@@ -111,6 +111,7 @@ Outcome on_server_hello(TlsSession& s, const tls::ServerHello& sh, const tls::Ha
   s.resumed = resumed;
   s.shares.clear();  // the ephemeral keys are done
   s.psk.reset();
+  s.resume12.reset();  // a TLS 1.2 session is never resumed as TLS 1.3
   s.state = TlsState::WaitEncryptedExtensions;
   return {};
 }
@@ -372,6 +373,10 @@ bus::TlsSummary handshake_summary(const TlsSession& s) {
   out.alpn = s.alpn;
   out.peer_record_limit = s.peer_record_limit;
   out.chain_subjects = s.subjects;
+  // TLS 1.2: the cache entry the server Finished made resumable (1.3 tickets come later).
+  out.resume_id = s.stored_entry;
+  out.session_ticket = s.stored_identity;
+  if (s.stored_by_session_id) out.flags |= bus::TlsSummary::kSessionId;
   return out;
 }
 

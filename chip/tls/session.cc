@@ -50,6 +50,8 @@ bool Offer::offers_scheme(uint16_t s) const { return has(schemes, s); }
 void TlsSession::drop_handshake_secrets() {
   shares.clear();
   psk.reset();
+  resume12.reset();
+  resumed_ticket.reset();
   master.reset();
   client_hs.clear();
   server_hs.clear();

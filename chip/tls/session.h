@@ -16,6 +16,7 @@
 #include "chip/x509/verify.h"
 #include "common/bus/tls_messages.h"
 #include "common/crypto/ec.h"
+#include "common/crypto/hash.h"
 #include "common/secure/secret.h"
 #include "common/tls/cipher_suite.h"
 #include "common/tls/extensions.h"
@@ -74,6 +75,18 @@ struct OfferedPsk {
   uint32_t obfuscated_age = 0;
 };
 
+// A TLS 1.2 session offered for resumption (RFC 5077 ticket or RFC 5246
+// session id), taken out of the ticket cache at TlsStart.
+struct OfferedSession12 {
+  Secret master;  // the master secret of the original handshake
+  uint16_t suite = 0;
+  bool by_session_id = false;  // the ClientHello's session id is the server's; otherwise it carries a ticket
+  // The entry's ticket, for a server that resumes without a new one (RFC 5077 §3.4).
+  Digest ticket_hash;
+  uint64_t issued_ms = 0;
+  uint32_t lifetime_s = 0;
+};
+
 // Exactly what the final ClientHello offered, to judge every server answer.
 struct Offer {
   std::vector<uint16_t> versions;  // kTls13 and/or kTls12
@@ -86,6 +99,9 @@ struct Offer {
   uint8_t max_fragment_length = 0;         // RFC 6066 code 1..4; 0: not offered
   tls::Random random{};
   std::array<uint8_t, tls::kMaxSessionIdSize> session_id{};
+  uint8_t session_id_size = tls::kMaxSessionIdSize;  // shorter only for a TLS 1.2 session id being resumed
+
+  ByteView session_id_bytes() const { return ByteView(session_id.data(), session_id_size); }
 
   bool offers_version(uint16_t version) const;
   bool offers_extension(tls::ExtensionType type) const;
@@ -105,6 +121,7 @@ struct TlsSession {
   // Until ServerHello.
   std::vector<KeyShare> shares;
   std::optional<OfferedPsk> psk;
+  std::optional<OfferedSession12> resume12;
   Bytes first_template;      // ClientHello 1 as the host built it, for TlsRetry's comparison
   bool retried = false;      // a HelloRetryRequest came (a second one is an error)
   uint16_t retry_suite = 0;  // what the HelloRetryRequest chose, for ServerHello to match
@@ -142,6 +159,19 @@ struct TlsSession {
   Secret master12;
   Secret client_key_block;  // client_write_key ‖ client_write_IV
   Secret server_key_block;  // server_write_key ‖ server_write_IV
+  // Resumption (RFC 5077, RFC 5246 §7.3): the ServerHello's session_ticket
+  // promises a NewSessionTicket before the server's change_cipher_spec.
+  bool ticket_expected = false;
+  bool ticket_received = false;
+  Bytes new_ticket;             // its ticket (empty: none or "no ticket after all")
+  uint32_t ticket_lifetime_hint = 0;
+  Bytes server_session_id;      // the ServerHello's, unless it echoes our random one
+  std::optional<OfferedSession12> resumed_ticket;  // resumed by ticket: its hash and validity (master moved out)
+  // What the server Finished made resumable: the cache entry and what the
+  // host must present for it (TlsSummary::resume_id, session_ticket).
+  uint16_t stored_entry = 0;
+  Bytes stored_identity;
+  bool stored_by_session_id = false;
 
   // Connected.
   Secret client_app;  // client_application_traffic_secret_N

@@ -24,6 +24,7 @@ struct TicketEntry {
   uint32_t lifetime_s = 0;
   uint32_t age_add = 0;      // 1.3 ticket_age_add
   bool extended_master_secret = false;
+  bool session_id = false;   // 1.2: ticket_hash is of the server's session id, not of a ticket
 };
 
 class TicketCache {

@@ -71,6 +71,7 @@ struct TlsSummary {
     kResumed = 0x02,
     kExtendedMasterSecret = 0x04,
     kServerRequestedCert = 0x08,
+    kSessionId = 0x10,  // TLS 1.2: session_ticket is the server's session id, not a ticket
   };
   uint8_t flags = 0;
   std::string alpn;               // the protocol the server selected, or empty

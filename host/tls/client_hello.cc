@@ -108,6 +108,7 @@ Result<Bytes> client_hello_template(const HelloOffer& offer) {
     ext.add(EcPointFormats{U8List(kUncompressed)});
     ext.add(EmptyExtension<ExtensionType::ExtendedMasterSecret>{});
     ext.add(RenegotiationInfo{});
+    ext.add(SessionTicket{offer.session_ticket12});  // RFC 5077: resumption without a server cache
   }
 
   ext.add(SignatureAlgorithms{U16List(kHandshakeSchemes)});
@@ -140,9 +141,12 @@ Result<Bytes> client_hello_template(const HelloOffer& offer) {
 
   static constexpr uint8_t kNullCompression[] = {0};
   std::array<uint8_t, kMaxSessionIdSize> zero_session_id{};
+  if (offer.session_id12.size() > kMaxSessionIdSize) return Status::BadArgument;
   ClientHello hello;
   hello.legacy_version = kTls12;
-  hello.legacy_session_id = zero_session_id;  // middlebox compatibility (RFC 8446 §D.4)
+  // Zeros for the chip's random one (middlebox compatibility, RFC 8446 §D.4),
+  // or the TLS 1.2 session to resume, which the chip checks.
+  hello.legacy_session_id = offer.session_id12.empty() ? ByteView(zero_session_id) : ByteView(offer.session_id12);
   hello.cipher_suites = U16List(offer.suites);
   hello.compression_methods = U8List(kNullCompression);
   hello.extensions = ext.finish();

@@ -27,6 +27,11 @@ struct HelloOffer {
   Bytes cookie;                        // the HelloRetryRequest cookie to echo
   Bytes ticket;                        // resumption: the PSK identity
   HashAlg ticket_hash = HashAlg::Sha256;
+  // TLS 1.2 resumption (RFC 5077, RFC 5246 §7.4.1.2): the ticket sent in
+  // session_ticket (empty: an empty one asks for a ticket), or the server's
+  // session id sent as legacy_session_id instead of zeros.
+  Bytes session_ticket12;
+  Bytes session_id12;
 };
 
 // The whole handshake message (4-byte header included).

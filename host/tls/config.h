@@ -17,6 +17,8 @@ namespace setls::host {
 
 // A ticket the server issued. The resumption secret stays in the chip's
 // ticket cache (entry `chip_entry`); the host keeps only what it must send.
+// TLS 1.2 sessions come the same way (the master secret stays in the chip):
+// a RFC 5077 ticket, or the server's session id when `session_id` is set.
 struct ResumptionTicket {
   uint16_t chip_entry = 0;
   uint16_t suite = 0;        // binders use this suite's hash
@@ -24,6 +26,8 @@ struct ResumptionTicket {
   Bytes ticket;              // the identity to present
   uint32_t lifetime_s = 0;
   uint64_t received_ms = 0;  // host clock
+  uint16_t version = tls::kTls13;  // the version it resumes; kTls12 needs TLS 1.2 offered
+  bool session_id = false;         // TLS 1.2: `ticket` is the server's session id
 
   bool expired(uint64_t now_ms) const { return now_ms >= received_ms + uint64_t{lifetime_s} * 1000; }
 };

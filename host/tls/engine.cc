@@ -20,6 +20,9 @@ namespace {
 constexpr size_t kMaxRecordsPerCall = 48 * 1024;
 // Plaintext handed to the chip per TlsSeal call (it splits into records).
 constexpr size_t kMaxSealPerCall = 32 * 1024;
+// A TLS 1.2 session's lifetime is the chip's to enforce (at most 24 h,
+// docs/chip-tls.md); the host only stops offering it after that.
+constexpr uint32_t kSessionLifetime12 = 24 * 3600;
 
 Status alert_status(uint8_t description) {
   return description == static_cast<uint8_t>(AlertDescription::CloseNotify) ? Status::TlsClosed
@@ -147,7 +150,9 @@ Result<HelloOffer> ClientEngine::offer(std::vector<uint16_t> share_groups, ByteV
     }
   }
   o.cookie.assign(cookie.begin(), cookie.end());
-  if (resuming_) {
+  if (resuming_ && config_.resume->version == kTls12) {
+    (config_.resume->session_id ? o.session_id12 : o.session_ticket12) = config_.resume->ticket;
+  } else if (resuming_) {
     const ResumptionTicket& t = *config_.resume;
     const SuiteInfo* suite = find_suite(t.suite);
     if (suite == nullptr) return Status::BadArgument;
@@ -169,8 +174,11 @@ Outcome ClientEngine::start() {
   if (state_ != State::Idle) return Status::TlsWrongState;
   if (config_.server_name.empty()) return fail(Error{Status::BadServerName, 0});
   uint64_t now = config_.now_ms();
+  bool version_offered = config_.versions.empty() ||
+                         std::find(config_.versions.begin(), config_.versions.end(),
+                                   config_.resume ? config_.resume->version : 0) != config_.versions.end();
   resuming_ = config_.resume && config_.resume->server_name == config_.server_name &&
-              !config_.resume->expired(now);
+              !config_.resume->expired(now) && version_offered;
 
   auto hello_offer = offer({}, {});
   if (!hello_offer) return fail(hello_offer.error());
@@ -296,6 +304,18 @@ Outcome ClientEngine::retry(const bus::TlsHandshakeResponse& hrr) {
 Outcome ClientEngine::establish(bus::TlsHandshakeResponse& done) {
   if (!done.summary) return fail(Error{Status::MalformedPayload, 0});
   summary_ = std::move(*done.summary);
+  // TLS 1.2: the session is resumable once the server Finished verified.
+  // No ticket named: the server kept the one we resumed with (RFC 5077 §3.4).
+  if (summary_.resume_id != 0 && !summary_.session_ticket.empty()) {
+    tickets_.push_back(ResumptionTicket{summary_.resume_id, summary_.suite, config_.server_name,
+                                        summary_.session_ticket, kSessionLifetime12, config_.now_ms(), kTls12,
+                                        (summary_.flags & bus::TlsSummary::kSessionId) != 0});
+  } else if (summary_.resume_id != 0 && resuming_ && config_.resume->version == kTls12 &&
+             (summary_.flags & bus::TlsSummary::kResumed) != 0) {
+    ResumptionTicket again = *config_.resume;
+    again.chip_entry = summary_.resume_id;
+    tickets_.push_back(std::move(again));
+  }
   if (config_.record_mode == bus::RecordMode::Host) {
     if (!done.client_key || !done.server_key) return fail(Error{Status::MalformedPayload, 0});
     Outcome w = init_key(write_, summary_, *done.client_key);

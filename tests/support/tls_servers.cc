@@ -37,6 +37,15 @@ std::map<std::string, std::string> config_values(const TempDir& dir, int port) {
           {"RUN_AS", me != nullptr ? me->pw_name : "root"}};
 }
 
+// `text` with its one `from` replaced by `to`; a template that no longer
+// has `from` fails the test rather than silently serving TLS 1.3.
+std::string narrowed(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << "the server template no longer contains: " << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
 }  // namespace
 
 std::string RunningServer::log_text() const {
@@ -128,6 +137,26 @@ RunningServer start_nginx(const TempDir& dir, int port) {
   std::string conf = dir.file("nginx-" + std::to_string(port) + ".conf");
   write_text(conf, render_server_config("nginx.conf", config_values(dir, port)));
   return launch(dir, "nginx", {"nginx", "-p", dir.path(), "-c", conf, "-g", "daemon off; master_process off;"}, port);
+}
+
+RunningServer start_mosquitto_tls12(const TempDir& dir, int port) {
+  if (port == 0) port = free_port();
+  auto values = config_values(dir, port);
+  std::string conf = dir.file("mosquitto12-" + std::to_string(port) + ".conf");
+  std::string openssl_conf = dir.file("openssl-server12.cnf");
+  write_text(conf, render_server_config("mosquitto.conf", values));
+  write_text(openssl_conf, narrowed(render_server_config("openssl-server.cnf", values), "MaxProtocol = TLSv1.3",
+                                    "MaxProtocol = TLSv1.2"));
+  return launch(dir, "mosquitto12", {"env", "OPENSSL_CONF=" + openssl_conf, "mosquitto", "-c", conf}, port);
+}
+
+RunningServer start_nginx_tls12(const TempDir& dir, int port) {
+  if (port == 0) port = free_port();
+  std::string conf = dir.file("nginx12-" + std::to_string(port) + ".conf");
+  write_text(conf, narrowed(render_server_config("nginx.conf", config_values(dir, port)),
+                            "ssl_protocols TLSv1.2 TLSv1.3;", "ssl_protocols TLSv1.2;"));
+  return launch(dir, "nginx12", {"nginx", "-p", dir.path(), "-c", conf, "-g", "daemon off; master_process off;"},
+                port);
 }
 
 }  // namespace setls::test

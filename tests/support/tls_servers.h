@@ -55,4 +55,12 @@ RunningServer start_mosquitto(const TempDir& dir, int port = 0);
 // request's client certificate subject and TLS version.
 RunningServer start_nginx(const TempDir& dir, int port = 0);
 
+// The same two recommended configurations narrowed to TLS 1.2 — what a
+// cloud that has not moved to 1.3 runs: nginx with `ssl_protocols TLSv1.2`,
+// mosquitto with MaxProtocol = TLSv1.2 in its OPENSSL_CONF (its own
+// `tls_version tlsv1.2` would still accept 1.3, ../shared/design/PEERS.md).
+// Client certificates stay required.
+RunningServer start_nginx_tls12(const TempDir& dir, int port = 0);
+RunningServer start_mosquitto_tls12(const TempDir& dir, int port = 0);
+
 }  // namespace setls::test

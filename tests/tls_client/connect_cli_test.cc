@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <sstream>
+
+#include "common/tls/constants.h"
 #include "host/driver/pairing.h"
 #include "tests/support/chipd.h"
 #include "tests/support/tls_device.h"
@@ -11,6 +15,13 @@
 
 namespace setls::test {
 namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 struct ConnectCli : ::testing::Test {
   TempDir dir;
@@ -102,6 +113,34 @@ TEST_F(ConnectCli, Tls12IsNegotiatedAndNamedInTheSummary) {
                               "--tls1.2", "--send", "x\n", "--read-timeout", "2"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("connected: TLS 1.2 TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"), std::string::npos) << r.err;
+}
+
+// TLS 1.2: the session (a ticket, or the server's session id with
+// -no_ticket) is saved by one process and resumed by the next, through the
+// same setls-chipd, which keeps the master secret.
+TEST_F(ConnectCli, Tls12SessionSavedByOneProcessResumesInTheNext) {
+  for (bool session_ids : {false, true}) {
+    SCOPED_TRACE(session_ids ? "session ids" : "tickets");
+    RunningServer server =
+        start_openssl_server12(dir, session_ids ? std::vector<std::string>{"-no_ticket"} : std::vector<std::string>{});
+    std::string ticket = dir.file(session_ids ? "session12.json" : "ticket12.json");
+    auto first = connect(server, {"--tls1.2", "--send", "one\n", "--ticket-out", ticket});
+    EXPECT_EQ(first["version"], "TLS 1.2");
+    EXPECT_EQ(first["resumed"], false);
+    auto saved = nlohmann::json::parse(read_text(ticket), nullptr, false);
+    EXPECT_EQ(saved["version"], tls::kTls12);
+    EXPECT_EQ(saved["session_id"], session_ids);
+    auto second = connect(server, {"--tls1.2", "--record-mode", "host", "--pairing", pairing, "--send", "two\n",
+                                   "--ticket-in", ticket, "--ticket-out", ticket});
+    EXPECT_EQ(second["version"], "TLS 1.2");
+    EXPECT_EQ(second["resumed"], true);
+    EXPECT_EQ(second["received"], "owt\n");
+    EXPECT_EQ(second["chain_verified_at"], "original handshake");
+    // The resumed connection left a session too: a third process resumes it.
+    auto third = connect(server, {"--send", "three\n", "--ticket-in", ticket});
+    EXPECT_EQ(third["resumed"], true);
+    EXPECT_EQ(third["received"], "eerht\n");
+  }
 }
 
 TEST_F(ConnectCli, Tls13OnlyIsRefusedByATls12Server) {

@@ -5,7 +5,12 @@
 //    §4.1.3); the chip, which offered 1.3, refuses with Downgrade;
 //  - ServerKeyExchange: a curve we did not offer, a SHA-1 signature scheme,
 //    or the parameters re-signed by the relay's own key over the real
-//    randoms — each refused by the chip, naming what is wrong.
+//    randoms — each refused by the chip, naming what is wrong;
+//  - a resumed ServerHello (TLS 1.2 session ticket or session id) with
+//    another suite than the session's, or without extended_master_secret
+//    (RFC 7627 §5.3) — refused before any key is derived from the session;
+//  - the NewSessionTicket a ServerHello promised, removed: the server's
+//    change_cipher_spec without it is out of order.
 // Without edits the same relay carries a good handshake.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -56,7 +61,7 @@ int connect_loopback(int port) {
   return fd;
 }
 
-enum class Edit { None, StripTls13, SkeCurve, SkeSha1, SkeOtherKey };
+enum class Edit { None, StripTls13, SkeCurve, SkeSha1, SkeOtherKey, HelloSuite, HelloNoEms, DropTicket };
 
 // One connection through a TCP relay that may rewrite the client's first
 // bytes or the server's ServerKeyExchange. Bounded: it gives up after 20 s
@@ -125,6 +130,27 @@ class Relay {
     return message;
   }
 
+  // A new ServerHello in place of `fragment`: another offered suite, or
+  // extended_master_secret left out.
+  Bytes edit_hello(ByteView fragment) {
+    auto m = tls::parse_handshake(fragment);
+    auto sh = m ? tls::decode<tls::ServerHello>(m->body) : Result<tls::ServerHello>(Status::BadArgument);
+    if (!sh) return Bytes(fragment.begin(), fragment.end());
+    tls::ServerHello out = *sh;
+    std::vector<tls::Extension> kept;
+    for (const tls::Extension& e : sh->extensions)
+      if (edit_ != Edit::HelloNoEms || e.type != static_cast<uint16_t>(tls::ExtensionType::ExtendedMasterSecret))
+        kept.push_back(e);
+    out.extensions = tls::ExtensionList(kept);
+    constexpr uint16_t kGcm128 = 0xC02B, kGcm256 = 0xC02C;
+    if (edit_ == Edit::HelloSuite) out.cipher_suite = sh->cipher_suite == kGcm128 ? kGcm256 : kGcm128;
+    Bytes message;
+    Writer w(message);
+    tls::write_message(w, out);
+    rewrote_ = true;
+    return message;
+  }
+
   // Forwards the server's whole records, editing its ServerKeyExchange.
   bool forward_server(int client) {
     while (true) {
@@ -134,10 +160,17 @@ class Relay {
       server_in_.erase(server_in_.begin(), server_in_.begin() + static_cast<long>(frame->size));
       if (frame->header.type == tls::ContentType::ChangeCipherSpec) plaintext_ = false;
       ByteView fragment = ByteView(record).subspan(tls::kRecordHeaderSize);
+      if (plaintext_ && frame->header.type == tls::ContentType::Handshake && !fragment.empty() &&
+          fragment[0] == 4 && edit_ == Edit::DropTicket) {
+        rewrote_ = true;  // the NewSessionTicket the ServerHello promised never arrives
+        continue;
+      }
       if (plaintext_ && frame->header.type == tls::ContentType::Handshake && !fragment.empty()) {
         if (fragment[0] == 2 && fragment.size() >= 38) std::copy(fragment.begin() + 6, fragment.begin() + 38, server_random_.begin());
-        if (fragment[0] == 12 && edit_ != Edit::None && edit_ != Edit::StripTls13) {
-          Bytes body = edit_ske(fragment);
+        bool hello_edit = edit_ == Edit::HelloSuite || edit_ == Edit::HelloNoEms;
+        bool ske_edit = edit_ == Edit::SkeCurve || edit_ == Edit::SkeSha1 || edit_ == Edit::SkeOtherKey;
+        if ((fragment[0] == 12 && ske_edit) || (fragment[0] == 2 && hello_edit)) {
+          Bytes body = fragment[0] == 2 ? edit_hello(fragment) : edit_ske(fragment);
           Bytes edited;
           Writer w(edited);
           tls::write_record_header(w, tls::RecordHeader{tls::ContentType::Handshake, tls::kTls12,
@@ -146,8 +179,7 @@ class Relay {
           record = edited;
         }
       }
-      // MSG_NOSIGNAL: the client hangs up as soon as it refuses the flight;
-      // a write after that is an error here, not a SIGPIPE for the test.
+      // MSG_NOSIGNAL: a client that refused the handshake may be gone already (no SIGPIPE).
       if (::send(client, record.data(), record.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(record.size()))
         return false;
     }
@@ -292,11 +324,84 @@ TEST_P(ServerKeyExchangeTampering, TheRelayItselfChangesNothing) {
   EXPECT_EQ((*client)->summary().version, tls::kTls12);
 }
 
+// A TLS 1.2 session from a direct connection, then its resumption through the relay.
+struct ResumedHelloTampering : ServerKeyExchangeTampering {
+  // The resumed connection's summary (closed before the relay ends), or the chip's refusal.
+  Result<bus::TlsSummary> resume_through(Edit edit, bool session_ids) {
+    RunningServer server = start_openssl_server12(dir, session_ids ? std::vector<std::string>{"-no_ticket"}
+                                                                   : std::vector<std::string>{});
+    ClientConfig c;
+    c.server_name = "localhost";
+    c.record_mode = GetParam();
+    std::vector<host::ResumptionTicket> tickets;
+    {
+      auto first = Client::connect(*driver, "127.0.0.1", static_cast<uint16_t>(server.port), c);
+      EXPECT_TRUE(first.ok()) << describe(first.error());
+      if (!first.ok()) return first.error();
+      tickets = (*first)->take_tickets();
+      // close_notify: s_server forgets a session whose connection ended uncleanly.
+      EXPECT_TRUE((*first)->close().ok());
+    }
+    EXPECT_EQ(tickets.size(), 1u);
+    if (tickets.empty()) return Status::TicketInvalid;
+    EXPECT_EQ(tickets[0].session_id, session_ids);
+    c.resume = tickets[0];
+    Relay relay(server.port, edit);
+    auto again = Client::connect(*driver, "127.0.0.1", static_cast<uint16_t>(relay.port()), std::move(c));
+    EXPECT_EQ(relay.rewrote(), edit != Edit::None);
+    if (!again.ok()) return again.error();
+    bus::TlsSummary summary = (*again)->summary();
+    (void)(*again)->close();
+    again->reset();  // the socket closes, and with it the relay
+    return summary;
+  }
+};
+
+TEST_P(ResumedHelloTampering, TheRelayItselfLetsTicketsAndSessionIdsResume) {
+  for (bool session_ids : {false, true}) {
+    auto c = resume_through(Edit::None, session_ids);
+    ASSERT_TRUE(c.ok()) << describe(c.error());
+    EXPECT_TRUE(c->flags & bus::TlsSummary::kResumed) << (session_ids ? "session ids" : "tickets");
+  }
+}
+
+TEST_P(ResumedHelloTampering, AnotherSuiteThanTheSessions) {
+  for (bool session_ids : {false, true}) {
+    SCOPED_TRACE(session_ids ? "session ids" : "tickets");
+    auto c = resume_through(Edit::HelloSuite, session_ids);
+    ASSERT_FALSE(c.ok()) << "resumed with another suite";
+    EXPECT_EQ(c.error().status, Status::ServerResumptionSuite) << describe(c.error());
+  }
+}
+
+TEST_P(ResumedHelloTampering, WithoutExtendedMasterSecret) {
+  for (bool session_ids : {false, true}) {
+    SCOPED_TRACE(session_ids ? "session ids" : "tickets");
+    auto c = resume_through(Edit::HelloNoEms, session_ids);
+    ASSERT_FALSE(c.ok()) << "resumed without the extended master secret";
+    EXPECT_EQ(c.error().status, Status::ServerResumptionWithoutEms) << describe(c.error());
+  }
+}
+
+TEST_P(ResumedHelloTampering, APromisedTicketThatNeverComes) {
+  RunningServer server = start_openssl_server12(dir);
+  Relay relay(server.port, Edit::DropTicket);
+  ClientConfig c;
+  c.server_name = "localhost";
+  c.record_mode = GetParam();
+  auto client = Client::connect(*driver, "127.0.0.1", static_cast<uint16_t>(relay.port()), std::move(c));
+  EXPECT_TRUE(relay.rewrote());
+  ASSERT_FALSE(client.ok()) << "accepted a handshake without the promised NewSessionTicket";
+  EXPECT_EQ(client.error().status, Status::ServerUnexpectedMessage) << describe(client.error());
+}
+
 std::string mode_name(const testing::TestParamInfo<bus::RecordMode>& info) {
   return info.param == bus::RecordMode::Chip ? "ChipRecords" : "HostRecords";
 }
 
 INSTANTIATE_TEST_SUITE_P(RecordModes, ServerKeyExchangeTampering, testing::Values(bus::RecordMode::Chip, bus::RecordMode::Host), mode_name);
+INSTANTIATE_TEST_SUITE_P(RecordModes, ResumedHelloTampering, testing::Values(bus::RecordMode::Chip, bus::RecordMode::Host),
+                         mode_name);
 
 }  // namespace
 }  // namespace setls::test

@@ -62,7 +62,7 @@ void print_summary(const bus::TlsSummary& s, const std::string& mode, const std:
 nlohmann::json ticket_json(const host::ResumptionTicket& t, const std::vector<std::string>& chain) {
   return {{"chip_entry", t.chip_entry}, {"suite", t.suite},          {"server_name", t.server_name},
           {"ticket", to_hex(t.ticket)}, {"lifetime_s", t.lifetime_s}, {"received_ms", t.received_ms},
-          {"chain", chain}};
+          {"chain", chain},             {"version", t.version},        {"session_id", t.session_id}};
 }
 
 std::vector<std::string> ticket_chain(const nlohmann::json& j) {
@@ -82,6 +82,9 @@ std::optional<host::ResumptionTicket> ticket_from_json(const nlohmann::json& j) 
     if (!from_hex(j.at("ticket").get<std::string>(), t.ticket)) return std::nullopt;
     t.lifetime_s = j.at("lifetime_s").get<uint32_t>();
     t.received_ms = j.at("received_ms").get<uint64_t>();
+    // TLS 1.2 sessions (a ticket or the server's session id); older files hold TLS 1.3 tickets.
+    t.version = j.value("version", uint16_t{tls::kTls13});
+    t.session_id = j.value("session_id", false);
     return t;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
