@@ -36,21 +36,37 @@ bool stale_socket(const std::string& path) {
   return refused;
 }
 
+// The socket appears at `path` only once it listens: bound under a
+// temporary name, then renamed, so a client that waits for the file never
+// meets a bound socket that still refuses connections.
 int listen_on(const std::string& path) {
+  std::string bound = path + ".binding";
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (path.empty() || path.size() >= sizeof addr.sun_path) {
+  if (path.empty() || bound.size() >= sizeof addr.sun_path) {
     std::fprintf(stderr, "setls-chipd: socket path too long: %s\n", path.c_str());
     return -1;
   }
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  if (stale_socket(path)) ::unlink(path.c_str());
+  std::memcpy(addr.sun_path, bound.c_str(), bound.size() + 1);
+  // Never replace a live daemon's socket or another file: only a socket
+  // nobody listens on any more is taken over.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (!stale_socket(path)) {
+      std::fprintf(stderr, "setls-chipd: %s is in use (another setls-chipd?) or not a socket\n", path.c_str());
+      return -1;
+    }
+    ::unlink(path.c_str());
+  }
+  ::unlink(bound.c_str());  // left by a daemon killed between bind and rename
   int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   mode_t old = ::umask(0077);  // only the owner may talk to the chip
-  bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && ::listen(fd, 16) == 0;
+  bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && ::listen(fd, 16) == 0 &&
+            ::rename(bound.c_str(), path.c_str()) == 0;
   ::umask(old);
   if (!ok) {
     std::fprintf(stderr, "setls-chipd: cannot listen on %s: %s\n", path.c_str(), std::strerror(errno));
+    ::unlink(bound.c_str());
     if (fd >= 0) ::close(fd);
     return -1;
   }

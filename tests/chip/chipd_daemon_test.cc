@@ -109,6 +109,16 @@ TEST_F(ChipdDaemon, SigtermExitsCleanlyAndStatePersists) {
   EXPECT_FALSE(exists(socket()));
 }
 
+TEST_F(ChipdDaemon, ALiveDaemonsSocketIsNeverTakenOver) {
+  auto chipd = start();
+  // Another chip (its own state) asked to serve on the same socket path.
+  RunResult second = run({binary("setls-chipd"), "--state", tmp_.file("other-state"), "--socket", socket()}, "", 20s);
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("is in use"), std::string::npos) << second.err;
+  EXPECT_FALSE(exists(socket() + ".binding"));
+  EXPECT_EQ(chipd->setls({"chip", "info"}).exit_code, 0) << "the first daemon still answers on its socket";
+}
+
 TEST_F(ChipdDaemon, OneDaemonPerStateDirectory) {
   auto chipd = start();
   RunResult second = run({binary("setls-chipd"), "--state", state(), "--socket", tmp_.file("other.sock")}, "", 20s);
