@@ -202,6 +202,13 @@ void ClientEngine::compact() {
   app_lo_ = app_hi_ = 0;
   if (in_lo_ == in_hi_) {
     in_lo_ = in_hi_ = 0;
+    // A buffer that grew for a handshake record shrinks back once empty.
+    size_t normal = rx_limit_ + kControlReserve;
+    if (buf_.size() > normal && state_ != State::Handshaking && out_hi_ == out_lo_) {
+      wipe(buf_);
+      Bytes(normal).swap(buf_);
+      out_lo_ = out_hi_ = 0;
+    }
   } else if (in_lo_ > 0) {
     // A partial record behind the one just used: at most one read's worth.
     std::memmove(buf_.data(), buf_.data() + in_lo_, in_hi_ - in_lo_);
@@ -501,6 +508,9 @@ Outcome ClientEngine::establish(bus::TlsHandshakeResponse& done) {
     if (!w) return fail(w.error());
     if (!r) return fail(r.error());
   }
+  // Protected records are held to the announced limit again, whatever the
+  // handshake's unprotected records needed (fit_record).
+  rx_limit_ = std::min(rx_limit_, config_.receive_buffer + kRecordOverhead);
   state_ = State::Established;
   return {};
 }
