@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 
 #include <chrono>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 
@@ -122,28 +123,59 @@ SetlsConnection setls_server_half(SetlsBench& b, size_t max_send_fragment) {
   return c;
 }
 
+namespace {
+// The memory BIOs are the network: the engine's records go to the server
+// from its buffer, and the server's bytes are read straight into its
+// receive window. Only the engine calls run inside `client`.
+using ClientScope = std::function<void(const std::function<void()>&)>;
+
+void flush_to_server(SetlsConnection& c, const ClientScope& client) {
+  for (;;) {
+    ByteView out;
+    client([&] { out = c.engine->output(); });
+    if (out.empty()) return;
+    BIO_write(c.to_server, out.data(), static_cast<int>(out.size()));
+    client([&] { c.engine->output_sent(out.size()); });
+  }
+}
+
+Outcome feed_from_server(SetlsConnection& c, const ClientScope& client) {
+  Bytes in(static_cast<size_t>(BIO_pending(c.to_client)));
+  if (!in.empty()) BIO_read(c.to_client, in.data(), static_cast<int>(in.size()));
+  Outcome got;
+  for (size_t pos = 0; pos < in.size() && got;) {
+    std::span<uint8_t> window;
+    client([&] { window = c.engine->receive_window(); });
+    if (window.empty()) {
+      flush_to_server(c, client);
+      client([&] { window = c.engine->receive_window(); });
+      if (window.empty()) return Status::Internal;  // a caller's bug here: nothing else waits
+    }
+    size_t n = std::min(window.size(), in.size() - pos);
+    std::memcpy(window.data(), in.data() + pos, n);
+    pos += n;
+    client([&] { got = c.engine->received(n); });
+  }
+  return got;
+}
+}  // namespace
+
 void setls_handshake(SetlsConnection& c, const std::function<void(const std::function<void()>&)>& client) {
   Outcome started;
   client([&] { started = c.engine->start(); });
   if (!started) throw std::runtime_error("engine start: " + describe(started.error()));
   for (int i = 0; i < 50; ++i) {
-    Bytes out;
-    client([&] { out = c.engine->take_output(); });
-    if (!out.empty()) BIO_write(c.to_server, out.data(), static_cast<int>(out.size()));
+    flush_to_server(c, client);
     int r = SSL_do_handshake(c.server.get());
     if (r != 1 && SSL_get_error(c.server.get(), r) != SSL_ERROR_WANT_READ)
       throw std::runtime_error("server handshake failed");
-    Bytes in(static_cast<size_t>(BIO_pending(c.to_client)));
-    if (!in.empty()) BIO_read(c.to_client, in.data(), static_cast<int>(in.size()));
-    Outcome got;
-    if (!in.empty()) client([&] { got = c.engine->receive(in); });
+    Outcome got = feed_from_server(c, client);
     if (!got) throw std::runtime_error("engine: " + describe(got.error()));
     bool done = false;
     client([&] { done = c.engine->established(); });
     if (done && r == 1) {
       // Flush the client's last flight (Finished) so the server completes too.
-      client([&] { out = c.engine->take_output(); });
-      if (!out.empty()) BIO_write(c.to_server, out.data(), static_cast<int>(out.size()));
+      flush_to_server(c, client);
       if (SSL_do_handshake(c.server.get()) != 1) throw std::runtime_error("server did not finish");
       return;
     }
@@ -155,15 +187,10 @@ void setls_handshake(SetlsConnection& c, const std::function<void(const std::fun
 
 std::vector<host::ResumptionTicket> setls_take_tickets(
     SetlsConnection& c, const std::function<void(const std::function<void()>&)>& client) {
-  Bytes in(static_cast<size_t>(BIO_pending(c.to_client)));
-  if (!in.empty()) BIO_read(c.to_client, in.data(), static_cast<int>(in.size()));
-  Outcome got;
-  std::vector<host::ResumptionTicket> tickets;
-  client([&] {
-    if (!in.empty()) got = c.engine->receive(in);
-    tickets = c.engine->take_tickets();
-  });
+  Outcome got = feed_from_server(c, client);
   if (!got) throw std::runtime_error("engine (tickets): " + describe(got.error()));
+  std::vector<host::ResumptionTicket> tickets;
+  client([&] { tickets = c.engine->take_tickets(); });
   return tickets;
 }
 

@@ -1,5 +1,6 @@
 #include "common/bus/channel.h"
 
+#include "common/bus/crc32.h"
 #include "common/crypto/kdf.h"
 
 namespace setls::bus {
@@ -13,10 +14,11 @@ void nonce_for(ByteView iv, uint64_t counter, uint8_t out[kAeadNonceSize]) {
 
 // The header as sent (with the ciphertext length) is the associated data:
 // a flipped code, flag or sequence number fails the tag.
-Bytes header_aad(const Frame& f, size_t ciphertext_size) {
-  Bytes aad;
-  Writer(aad).u8(f.marker).u8(f.flags).u16(f.seq).u16(f.code).u16(static_cast<uint16_t>(ciphertext_size));
-  return aad;
+std::array<uint8_t, kHeaderSize> header_aad(const Frame& f, size_t ciphertext_size) {
+  auto n = static_cast<uint16_t>(ciphertext_size);
+  return {f.marker, f.flags, static_cast<uint8_t>(f.seq >> 8), static_cast<uint8_t>(f.seq),
+          static_cast<uint8_t>(f.code >> 8), static_cast<uint8_t>(f.code), static_cast<uint8_t>(n >> 8),
+          static_cast<uint8_t>(n)};
 }
 
 }  // namespace
@@ -65,25 +67,56 @@ Result<ChannelCipher> ChannelCipher::derive(Side side, ByteView shared_secret, c
 }
 
 Result<Bytes> ChannelCipher::seal(Frame header, ByteView plaintext) {
+  Bytes frame;
+  SETLS_TRY(seal_into(header, plaintext, frame));
+  return frame;
+}
+
+Outcome ChannelCipher::seal_into(Frame header, ByteView plaintext, Bytes& frame) {
   if (plaintext.size() > kMaxSecurePayload) return Status::BusFrameTooLarge;
   header.flags |= kFlagSecure;
-  Bytes ciphertext(plaintext.size() + kChannelTagSize);
+  size_t ciphertext_size = plaintext.size() + kChannelTagSize;
+  // Header, ciphertext, CRC: the payload is encrypted where it is sent from.
+  frame.clear();
+  Writer w(frame, kMaxFrame);
+  w.u8(header.marker).u8(header.flags).u16(header.seq).u16(header.code).u16(static_cast<uint16_t>(ciphertext_size));
+  if (!w.ok()) return Status::BusFrameTooLarge;
+  frame.resize(kHeaderSize + ciphertext_size);
   uint8_t n[kAeadNonceSize];
   nonce_for(send_iv_.view(), send_counter_, n);
-  SETLS_TRY(send_.seal(n, header_aad(header, ciphertext.size()), plaintext, ciphertext));
+  Outcome o = send_.seal(n, ByteView(frame.data(), kHeaderSize), plaintext,
+                         std::span<uint8_t>(frame).subspan(kHeaderSize, ciphertext_size));
+  wipe(n, sizeof n);
+  if (!o) {
+    frame.clear();
+    return o.error();
+  }
   ++send_counter_;
-  header.payload = ciphertext;
-  return encode_frame(header);
+  Writer(frame, kMaxFrame).u32(crc32(frame));
+  return {};
 }
 
 Result<Bytes> ChannelCipher::open(const Frame& frame) {
+  Bytes plaintext;
+  SETLS_TRY(open_append(frame, plaintext));
+  return plaintext;
+}
+
+Outcome ChannelCipher::open_append(const Frame& frame, Bytes& out) {
   if ((frame.flags & kFlagSecure) == 0 || frame.payload.size() < kChannelTagSize) return Status::BusChannelAuth;
-  Bytes plaintext(frame.payload.size() - kChannelTagSize);
+  size_t start = out.size();
+  out.resize(start + frame.payload.size() - kChannelTagSize);
   uint8_t n[kAeadNonceSize];
   nonce_for(recv_iv_.view(), recv_counter_, n);
-  if (!recv_.open(n, header_aad(frame, frame.payload.size()), frame.payload, plaintext)) return Status::BusChannelAuth;
+  bool ok = recv_.open(n, header_aad(frame, frame.payload.size()), frame.payload,
+                       std::span<uint8_t>(out).subspan(start)).ok();
+  wipe(n, sizeof n);
+  if (!ok) {
+    out.resize(start);
+    return Status::BusChannelAuth;
+  }
   ++recv_counter_;
-  return plaintext;
+  return {};
 }
 
 }  // namespace setls::bus

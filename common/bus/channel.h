@@ -55,6 +55,12 @@ class ChannelCipher {
   Result<Bytes> seal(Frame header, ByteView plaintext);
   // Authenticates and decrypts a SECURE frame's payload.
   Result<Bytes> open(const Frame& frame);
+  // The same with the caller's buffers, whose capacity is reused: a host
+  // driver seals every frame into one buffer (its content is replaced) and
+  // collects every answer in another (the plaintext is appended) instead of
+  // a new vector per frame.
+  Outcome seal_into(Frame header, ByteView plaintext, Bytes& frame);
+  Outcome open_append(const Frame& frame, Bytes& out);
 
  private:
   Aead send_, recv_;

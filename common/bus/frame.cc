@@ -9,11 +9,17 @@ namespace setls::bus {
 Bytes encode_frame(const Frame& f) {
   Bytes out;
   out.reserve(kHeaderSize + f.payload.size() + kCrcSize);
+  if (!encode_frame_into(f, out)) return {};  // payload over kMaxPayload: a caller bug, caught by tests
+  return out;
+}
+
+bool encode_frame_into(const Frame& f, Bytes& out) {
+  out.clear();
   Writer w(out, kMaxFrame);
   w.u8(f.marker).u8(f.flags).u16(f.seq).u16(f.code).vec16(f.payload);
   w.u32(crc32(out));
-  if (!w.ok()) return {};  // payload over kMaxPayload: a caller bug, caught by tests
-  return out;
+  if (!w.ok()) out.clear();
+  return w.ok();
 }
 
 Result<Frame> decode_frame(ByteView bytes, uint8_t expected_marker) {

@@ -43,6 +43,9 @@ struct Frame {
 };
 
 Bytes encode_frame(const Frame& f);
+// The same into `out`, replacing its content but keeping its capacity (a
+// driver encodes every frame into one buffer); false if the payload is too large.
+bool encode_frame_into(const Frame& f, Bytes& out);
 // Checks marker, flags, length and CRC. The payload view borrows `bytes`.
 Result<Frame> decode_frame(ByteView bytes, uint8_t expected_marker);
 

@@ -3,12 +3,29 @@
 #include "common/bytes/reader.h"
 #include "common/bytes/writer.h"
 
+#include <cstring>
+
 namespace setls::tls {
 
 namespace {
 constexpr size_t kHeader = 5;
 constexpr size_t kMaxPlaintext = 16384;
 constexpr size_t kExplicitNonce = 8;  // TLS 1.2 AEAD: the sequence number, sent
+
+// Big-endian stores into a buffer whose size the caller checked.
+uint8_t* put16(uint8_t* p, uint16_t v) {
+  p[0] = static_cast<uint8_t>(v >> 8);
+  p[1] = static_cast<uint8_t>(v);
+  return p + 2;
+}
+uint8_t* put64(uint8_t* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(v >> (56 - 8 * i));
+  return p + 8;
+}
+uint8_t* put_header(uint8_t* p, uint8_t type, size_t length) {
+  p[0] = type;
+  return put16(put16(p + 1, 0x0303), static_cast<uint16_t>(length));
+}
 }  // namespace
 
 uint64_t aead_record_limit(AeadAlg aead) {
@@ -31,6 +48,18 @@ uint64_t aead_open_limit(AeadAlg aead) {
     case AeadAlg::Aes128Ccm8: return (1ull << 20);  // TLS 1.2 only, as for sending
   }
   return 0;
+}
+
+Outcome RecordProtection::init(uint16_t version, const SuiteInfo& suite, ByteView key, ByteView iv,
+                               uint64_t sequence, AeadContext& shared) {
+  if (version != suite.version || iv.size() != suite.iv_size) return Status::BadArgument;
+  SETLS_TRY(aead_.init(suite.aead, key, shared));
+  iv_.assign(iv);
+  version_ = version;
+  sequence_ = sequence;
+  limit_ = aead_record_limit(suite.aead);
+  open_limit_ = aead_open_limit(suite.aead);
+  return {};
 }
 
 Outcome RecordProtection::init(uint16_t version, const SuiteInfo& suite, ByteView key, ByteView iv,
@@ -62,38 +91,52 @@ void RecordProtection::nonce(uint8_t out[kAeadNonceSize], ByteView explicit_part
   }
 }
 
+size_t RecordProtection::plaintext_offset() const { return kHeader + (version_ == kTls13 ? 0 : kExplicitNonce); }
+
 Outcome RecordProtection::seal(ContentType type, ByteView plaintext, Bytes& out) {
+  if (!ready() || plaintext.size() > kMaxPlaintext) return Status::BadArgument;
+  size_t start = out.size();
+  out.resize(start + plaintext.size() + overhead());
+  auto sealed = seal_into(type, plaintext, std::span<uint8_t>(out).subspan(start));
+  if (!sealed) {
+    out.resize(start);
+    return sealed.error();
+  }
+  return {};
+}
+
+Result<size_t> RecordProtection::seal_into(ContentType type, ByteView plaintext, std::span<uint8_t> out) {
   if (!ready() || plaintext.size() > kMaxPlaintext) return Status::BadArgument;
   if (remaining() == 0) return Status::TlsRecordOverflow;  // the key is worn out
   size_t tag = aead_.tag_size();
-  size_t start = out.size();
+  size_t size = plaintext.size() + overhead();
+  if (out.size() < size) return Status::BadArgument;
+  uint8_t* text = out.data() + plaintext_offset();
+  if (plaintext.data() != text && !plaintext.empty()) std::memmove(text, plaintext.data(), plaintext.size());
   uint8_t n[kAeadNonceSize];
-  Writer w(out);
+  Outcome o;
   if (version_ == kTls13) {
     // TLSInnerPlaintext = content ‖ type; the outer type is always application_data.
     size_t body = plaintext.size() + 1 + tag;
-    w.u8(static_cast<uint8_t>(ContentType::ApplicationData)).u16(kTls12).u16(static_cast<uint16_t>(body));
-    w.bytes(plaintext).u8(static_cast<uint8_t>(type)).zeros(tag);
-    if (!w.ok()) return Status::Internal;
+    put_header(out.data(), static_cast<uint8_t>(ContentType::ApplicationData), body);
+    text[plaintext.size()] = static_cast<uint8_t>(type);
     nonce(n, {});
-    std::span<uint8_t> inner(out.data() + start + kHeader, plaintext.size() + 1);
-    ByteView aad(out.data() + start, kHeader);
-    SETLS_TRY(aead_.seal(n, aad, inner, std::span<uint8_t>(out.data() + start + kHeader, body)));
+    std::span<uint8_t> inner(text, plaintext.size() + 1);
+    o = aead_.seal(n, ByteView(out.data(), kHeader), inner, out.subspan(kHeader, body));
   } else {
     size_t body = kExplicitNonce + plaintext.size() + tag;
-    w.u8(static_cast<uint8_t>(type)).u16(kTls12).u16(static_cast<uint16_t>(body));
-    w.u64(sequence_).bytes(plaintext).zeros(tag);
-    if (!w.ok()) return Status::Internal;
-    uint8_t* explicit_nonce = out.data() + start + kHeader;
-    nonce(n, ByteView(explicit_nonce, kExplicitNonce));
+    put64(put_header(out.data(), static_cast<uint8_t>(type), body), sequence_);
+    nonce(n, out.subspan(kHeader, kExplicitNonce));
     // additional_data = seq_num ‖ type ‖ version ‖ plaintext length.
-    Bytes aad;
-    Writer(aad).u64(sequence_).u8(static_cast<uint8_t>(type)).u16(kTls12).u16(static_cast<uint16_t>(plaintext.size()));
-    std::span<uint8_t> data(explicit_nonce + kExplicitNonce, plaintext.size() + tag);
-    SETLS_TRY(aead_.seal(n, aad, data.first(plaintext.size()), data));
+    uint8_t aad[13];
+    put_header(put64(aad, sequence_), static_cast<uint8_t>(type), plaintext.size());
+    std::span<uint8_t> data(text, plaintext.size() + tag);
+    o = aead_.seal(n, ByteView(aad, sizeof aad), data.first(plaintext.size()), data);
   }
+  wipe(n, sizeof n);  // at sequence 0 the nonce is the static IV itself
+  if (!o) return o.error();
   ++sequence_;
-  return {};
+  return size;
 }
 
 Result<OpenedRecord> RecordProtection::open(std::span<uint8_t> record) {
@@ -115,7 +158,9 @@ Result<OpenedRecord> RecordProtection::open(std::span<uint8_t> record) {
     if (length < tag + 1) return Status::TlsBadRecordMac;
     nonce(n, {});
     std::span<uint8_t> plain = body.first(length - tag);
-    SETLS_TRY(aead_.open(n, ByteView(record.data(), kHeader), body, plain));
+    Outcome o = aead_.open(n, ByteView(record.data(), kHeader), body, plain);
+    wipe(n, sizeof n);  // at sequence 0 the nonce is the static IV itself
+    if (!o) return o.error();
     // Strip the zero padding; the last non-zero byte is the real content type.
     size_t end = plain.size();
     while (end > 0 && plain[end - 1] == 0) --end;
@@ -128,10 +173,12 @@ Result<OpenedRecord> RecordProtection::open(std::span<uint8_t> record) {
     if (length < kExplicitNonce + tag) return Status::TlsBadRecordMac;
     size_t plain_len = length - kExplicitNonce - tag;
     nonce(n, ByteView(body.data(), kExplicitNonce));
-    Bytes aad;
-    Writer(aad).u64(sequence_).u8(outer_type).u16(kTls12).u16(static_cast<uint16_t>(plain_len));
+    uint8_t aad[13];
+    put_header(put64(aad, sequence_), outer_type, plain_len);
     std::span<uint8_t> data = body.subspan(kExplicitNonce);
-    SETLS_TRY(aead_.open(n, aad, data, data.first(plain_len)));
+    Outcome o = aead_.open(n, ByteView(aad, sizeof aad), data, data.first(plain_len));
+    wipe(n, sizeof n);
+    if (!o) return o.error();
     opened.type = static_cast<ContentType>(outer_type);
     opened.plaintext = ByteView(data.data(), plain_len);
     if (plain_len > kMaxPlaintext) return Status::TlsRecordOverflow;

@@ -32,11 +32,20 @@ class RecordProtection {
  public:
   // `iv` is the 12-byte static IV (TLS 1.3) or the 4-byte implicit salt (TLS 1.2).
   Outcome init(uint16_t version, const SuiteInfo& suite, ByteView key, ByteView iv, uint64_t sequence = 0);
+  // The same on a cipher context shared with the other direction (a host
+  // with little memory: see AeadContext).
+  Outcome init(uint16_t version, const SuiteInfo& suite, ByteView key, ByteView iv, uint64_t sequence,
+               AeadContext& shared);
   bool ready() const { return aead_.ready(); }
 
   // Appends one protected record (header included) carrying `plaintext`
   // (≤ 16384 bytes) of content `type`.
   Outcome seal(ContentType type, ByteView plaintext, Bytes& out);
+  // Writes one protected record into `out` (which must hold
+  // plaintext.size() + overhead()) and returns its size. `plaintext` may
+  // already sit at out[plaintext_offset()]: then it is sealed in place,
+  // without a copy; any other placement must not overlap `out`.
+  Result<size_t> seal_into(ContentType type, ByteView plaintext, std::span<uint8_t> out);
   // Opens one whole record (5-byte header + body) in place.
   Result<OpenedRecord> open(std::span<uint8_t> record);
 
@@ -47,6 +56,9 @@ class RecordProtection {
   uint64_t remaining_to_open() const { return open_limit_ > sequence_ ? open_limit_ - sequence_ : 0; }
   uint16_t version() const { return version_; }
   size_t overhead() const;  // bytes a record adds beyond its plaintext (header included)
+  // Where the plaintext goes in a sealed record: after the header (and the
+  // TLS 1.2 explicit nonce).
+  size_t plaintext_offset() const;
 
  private:
   void nonce(uint8_t out[kAeadNonceSize], ByteView explicit_part) const;

@@ -19,8 +19,6 @@ struct setls_chip {
 
 struct setls_conn {
   std::unique_ptr<setls::host::Client> client;
-  setls::Bytes pending;  // read from the server, not yet given to the caller
-  size_t pending_pos = 0;
 };
 
 namespace {
@@ -126,7 +124,7 @@ int setls_connect(setls_chip* chip, const char* host, uint16_t port, const setls
     auto [cfg, timeout] = client_config(config, host);
     auto client = setls::host::Client::connect(*chip->driver, host, port, std::move(cfg), timeout);
     if (!client) return negative(client.error());
-    *out = new setls_conn{std::move(*client), {}, 0};
+    *out = new setls_conn{std::move(*client)};
     return 0;
   });
 }
@@ -140,7 +138,7 @@ int setls_connect_io(setls_chip* chip, const setls_io* io, const setls_config* c
     auto [cfg, timeout] = client_config(config, config->server_name);
     auto client = setls::host::Client::connect_io(*chip->driver, stream_of(*io), std::move(cfg), timeout);
     if (!client) return negative(client.error());
-    *out = new setls_conn{std::move(*client), {}, 0};
+    *out = new setls_conn{std::move(*client)};
     return 0;
   });
 }
@@ -156,18 +154,13 @@ long setls_write(setls_conn* conn, const void* data, size_t len) {
 
 long setls_read(setls_conn* conn, void* buf, size_t len, unsigned timeout_ms) {
   if (conn == nullptr || (buf == nullptr && len != 0)) return negative(Status::BadArgument);
+  if (len == 0) return 0;
   return guarded([&]() -> long {
-    if (conn->pending_pos == conn->pending.size()) {
-      auto data = conn->client->read(std::chrono::milliseconds(timeout_ms));
-      if (!data) return negative(data.error());
-      if (data->empty()) return 0;
-      conn->pending = std::move(*data);
-      conn->pending_pos = 0;
-    }
-    size_t n = std::min(len, conn->pending.size() - conn->pending_pos);
-    std::memcpy(buf, conn->pending.data() + conn->pending_pos, n);
-    conn->pending_pos += n;
-    return static_cast<long>(n);
+    // Straight from the engine's buffer into the caller's.
+    auto n = conn->client->read_some(std::span<uint8_t>(static_cast<uint8_t*>(buf), len),
+                                     std::chrono::milliseconds(timeout_ms));
+    if (!n) return negative(n.error());
+    return static_cast<long>(*n);
   });
 }
 
@@ -177,7 +170,6 @@ int setls_close(setls_conn* conn) {
     auto closed = conn->client->close();
     return closed ? 0 : negative(closed.error());
   });
-  setls::wipe(conn->pending);
   delete conn;
   return rc;
 }

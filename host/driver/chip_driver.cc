@@ -7,6 +7,9 @@
 #include "common/bytes/writer.h"
 #include "host/driver/unix_transport.h"
 
+#include <array>
+#include "common/secure/secret.h"
+
 namespace setls::host {
 
 namespace {
@@ -24,6 +27,25 @@ uint32_t read_detail(ByteView payload) {
   return r.u32(detail) ? detail : 0;
 }
 
+}  // namespace
+
+ChipDriver::ChipDriver(std::unique_ptr<bus::Transport> link) : link_(std::move(link)) {
+  frame_.reserve(bus::kMaxFrame);
+  chunk_.reserve(bus::kMaxPayload);
+  answer_.reserve(bus::kMaxFrame);
+}
+
+namespace {
+// Makes room for `more` bytes without leaving a copy of what `b` held
+// (released keys, plaintext) in freed memory.
+void reserve_wiped(Bytes& b, size_t more) {
+  if (b.capacity() >= b.size() + more) return;
+  Bytes bigger;
+  bigger.reserve(std::max(b.size() + more, 2 * b.capacity()));
+  bigger.assign(b.begin(), b.end());
+  wipe(b.data(), b.size());
+  b.swap(bigger);
+}
 }  // namespace
 
 Result<std::unique_ptr<ChipDriver>> ChipDriver::open(std::unique_ptr<bus::Transport> link) {
@@ -59,21 +81,17 @@ Result<ChipDriver::Answer> ChipDriver::exchange(uint16_t code, uint8_t flags, By
   f.payload = payload;
   // Sealed once: a retransmission sends the same bytes, so the chip's
   // replay cache recognises it and its counters do not move.
-  Bytes frame;
   if (cipher_) {
-    auto sealed = cipher_->seal(f, payload);
-    if (!sealed) return sealed.error();
-    frame = std::move(*sealed);
-  } else {
-    frame = bus::encode_frame(f);
+    SETLS_TRY(cipher_->seal_into(f, payload, frame_));
+  } else if (!bus::encode_frame_into(f, frame_)) {
+    return Status::BusFrameTooLarge;
   }
-  if (frame.empty()) return Status::BusFrameTooLarge;
 
   for (int attempt = 0; attempt <= kMaxRetransmissions; ++attempt) {
     if (attempt > 0) ++stats_.retransmissions;
     ++stats_.round_trips;
-    stats_.bytes_sent += frame.size();
-    auto raw = link_->exchange(frame);
+    stats_.bytes_sent += frame_.size();
+    auto raw = link_->exchange(frame_);
     if (!raw) {
       if (raw.error().status == Status::BusTimeout) continue;  // lost one way or the other
       return raw.error();
@@ -83,53 +101,86 @@ Result<ChipDriver::Answer> ChipDriver::exchange(uint16_t code, uint8_t flags, By
     if (!answer || answer->seq != f.seq || !status_known(answer->code)) continue;
     auto status = static_cast<Status>(answer->code);
     if (damaged_in_transit(status)) continue;
-    Bytes body(answer->payload.begin(), answer->payload.end());
+    size_t start = answer_.size();
+    reserve_wiped(answer_, answer->payload.size());
     if (cipher_) {
       // Only a protected answer counts; a plain one is either the chip
       // closing the channel or someone else on the bus.
-      if ((answer->flags & bus::kFlagSecure) == 0) {
+      if ((answer->flags & bus::kFlagSecure) == 0 || !cipher_->open_append(*answer, answer_)) {
         cipher_.reset();
         return Error{Status::BusChannelAuth, 0};
       }
-      auto opened = cipher_->open(*answer);
-      if (!opened) {
-        cipher_.reset();
-        return Error{Status::BusChannelAuth, 0};
-      }
-      body = std::move(*opened);
+    } else {
+      answer_.insert(answer_.end(), answer->payload.begin(), answer->payload.end());
     }
-    if (status != Status::Ok && status != Status::Continue) return Error{status, read_detail(body)};
-    return Answer{status, answer->flags, std::move(body)};
+    if (status != Status::Ok && status != Status::Continue) {
+      uint32_t detail = read_detail(ByteView(answer_).subspan(start));
+      wipe(answer_.data(), answer_.size());
+      answer_.clear();
+      return Error{status, detail};
+    }
+    return Answer{status, answer->flags};
   }
   return Status::BusRetriesExhausted;
 }
 
 Result<Bytes> ChipDriver::call(bus::Command command, ByteView payload) {
+  auto answer = call_view(command, {}, payload);
+  if (!answer) {
+    wipe_answer();
+    return answer.error();
+  }
+  Bytes out(answer->begin(), answer->end());
+  wipe_answer();
+  return out;
+}
+
+void ChipDriver::wipe_answer() {
+  // Keeps the capacity: the buffer serves the next command.
+  wipe(answer_.data(), answer_.size());
+  answer_.clear();
+}
+
+Result<ByteView> ChipDriver::call_view(bus::Command command, ByteView head, ByteView body) {
   auto code = static_cast<uint16_t>(command);
-  if (payload.size() > bus::kMaxTransfer) return Status::BusTransferTooLarge;
+  size_t total = head.size() + body.size();
+  if (total > bus::kMaxTransfer) return Status::BusTransferTooLarge;
   // Every chunk but the last carries MORE and is acknowledged with Continue.
   size_t offset = 0;
   Result<Answer> answer = Status::Internal;
   do {
-    size_t n = std::min(cipher_ ? bus::kMaxSecurePayload : bus::kMaxPayload, payload.size() - offset);
-    bool last = offset + n == payload.size();
-    answer = exchange(code, last ? 0 : bus::kFlagMore, payload.subspan(offset, n));
+    size_t n = std::min(cipher_ ? bus::kMaxSecurePayload : bus::kMaxPayload, total - offset);
+    bool last = offset + n == total;
+    ByteView chunk;
+    if (offset >= head.size()) {
+      chunk = body.subspan(offset - head.size(), n);
+    } else {
+      // The chunk that joins the two pieces.
+      size_t from_head = std::min(n, head.size() - offset);
+      chunk_.assign(head.begin() + static_cast<long>(offset), head.begin() + static_cast<long>(offset + from_head));
+      chunk_.insert(chunk_.end(), body.begin(), body.begin() + static_cast<long>(n - from_head));
+      chunk = chunk_;
+    }
+    wipe_answer();  // only the last chunk's answer is the command's
+    answer = exchange(code, last ? 0 : bus::kFlagMore, chunk);
+    // Without the channel a frame carries the payload as it is (plaintext).
+    if (!chunk_.empty()) wipe(chunk_);
+    if (!cipher_) wipe(frame_.data(), frame_.size());
     if (!answer) return answer.error();
     if (!last && answer->status != Status::Continue) return Status::BusChunking;
     offset += n;
-  } while (offset < payload.size());
+  } while (offset < total);
   if (answer->status != Status::Ok) return Status::BusChunking;
 
-  Bytes result = std::move(answer->payload);
+  // The rest of a chunked answer is appended to answer_.
   uint8_t flags = answer->flags;
   while ((flags & bus::kFlagMore) != 0) {
-    if (result.size() > bus::kMaxTransfer) return Status::BusTransferTooLarge;
+    if (answer_.size() > bus::kMaxTransfer) return Status::BusTransferTooLarge;
     auto more = exchange(static_cast<uint16_t>(bus::Command::ReadMore), 0, {});
     if (!more) return more.error();
-    result.insert(result.end(), more->payload.begin(), more->payload.end());
     flags = more->flags;
   }
-  return result;
+  return ByteView(answer_);
 }
 
 Result<bus::ChipInfo> ChipDriver::info() {
@@ -317,56 +368,84 @@ Outcome ChipDriver::open_channel(const EcKey& host_key, const EcKey& chip_channe
 namespace setls::host {
 
 namespace {
-template <class T>
-Result<T> decode_answer(const Result<Bytes>& answer) {
-  if (!answer) return answer.error();
-  T out;
-  if (!bus::decode(*answer, out)) return Status::MalformedPayload;
-  return out;
-}
-
-Bytes handle_and_bytes(uint32_t handle, ByteView data) {
-  return bus::encode(bus::HandleAndBytes{handle, Bytes(data.begin(), data.end())});
+// The encoded HandleAndBytes header: handle, then the length of the bytes.
+std::array<uint8_t, 7> handle_and_length(uint32_t handle, size_t n) {
+  return {static_cast<uint8_t>(handle >> 24), static_cast<uint8_t>(handle >> 16), static_cast<uint8_t>(handle >> 8),
+          static_cast<uint8_t>(handle),       static_cast<uint8_t>(n >> 16),      static_cast<uint8_t>(n >> 8),
+          static_cast<uint8_t>(n)};
 }
 }  // namespace
 
+template <class T>
+Result<T> ChipDriver::call_decoded(bus::Command command, ByteView head, ByteView body) {
+  auto answer = call_view(command, head, body);
+  if (!answer) {
+    wipe_answer();
+    return answer.error();
+  }
+  T out;
+  bool ok = bus::decode(*answer, out);
+  // TLS answers carry released keys and plaintext: no copy stays behind.
+  wipe_answer();
+  if (!ok) return Status::MalformedPayload;
+  return out;
+}
+
 Result<bus::TlsStartResponse> ChipDriver::tls_start(const bus::TlsStartRequest& request) {
-  return decode_answer<bus::TlsStartResponse>(call(bus::Command::TlsStart, bus::encode(request)));
+  return call_decoded<bus::TlsStartResponse>(bus::Command::TlsStart, {}, bus::encode(request));
 }
 
 Result<bus::TlsHandshakeResponse> ChipDriver::tls_handshake(uint32_t handle, ByteView server_bytes) {
-  return decode_answer<bus::TlsHandshakeResponse>(
-      call(bus::Command::TlsHandshake, handle_and_bytes(handle, server_bytes)));
+  if (server_bytes.size() >= (1u << 24)) return Status::BusTransferTooLarge;
+  auto head = handle_and_length(handle, server_bytes.size());
+  return call_decoded<bus::TlsHandshakeResponse>(bus::Command::TlsHandshake, head, server_bytes);
 }
 
 Result<Bytes> ChipDriver::tls_retry(uint32_t handle, ByteView client_hello) {
-  return call(bus::Command::TlsRetry, handle_and_bytes(handle, client_hello));
+  if (client_hello.size() >= (1u << 24)) return Status::BusTransferTooLarge;
+  auto head = handle_and_length(handle, client_hello.size());
+  auto answer = call_view(bus::Command::TlsRetry, head, client_hello);
+  if (!answer) return answer.error();
+  Bytes out(answer->begin(), answer->end());
+  wipe_answer();
+  return out;
 }
 
 Result<bus::TlsRecordInResponse> ChipDriver::tls_record_in(uint32_t handle, ByteView records) {
-  return decode_answer<bus::TlsRecordInResponse>(call(bus::Command::TlsRecordIn, handle_and_bytes(handle, records)));
+  if (records.size() >= (1u << 24)) return Status::BusTransferTooLarge;
+  auto head = handle_and_length(handle, records.size());
+  return call_decoded<bus::TlsRecordInResponse>(bus::Command::TlsRecordIn, head, records);
 }
 
 Result<Bytes> ChipDriver::tls_seal(uint32_t handle, ByteView plaintext, uint8_t content_type) {
-  bus::TlsSealRequest request{handle, content_type, Bytes(plaintext.begin(), plaintext.end())};
-  return call(bus::Command::TlsSeal, bus::encode(request));
+  if (plaintext.size() >= (1u << 24)) return Status::BusTransferTooLarge;
+  auto hl = handle_and_length(handle, plaintext.size());
+  // handle, content type, length: TlsSealRequest's encoding.
+  const uint8_t head[] = {hl[0], hl[1], hl[2], hl[3], content_type, hl[4], hl[5], hl[6]};
+  auto answer = call_view(bus::Command::TlsSeal, head, plaintext);
+  if (!answer) return answer.error();
+  Bytes out(answer->begin(), answer->end());
+  wipe_answer();
+  return out;
 }
 
 Result<bus::TlsPostHandshakeResponse> ChipDriver::tls_post_handshake(uint32_t handle, ByteView message) {
-  return decode_answer<bus::TlsPostHandshakeResponse>(
-      call(bus::Command::TlsPostHandshake, handle_and_bytes(handle, message)));
+  if (message.size() >= (1u << 24)) return Status::BusTransferTooLarge;
+  auto head = handle_and_length(handle, message.size());
+  return call_decoded<bus::TlsPostHandshakeResponse>(bus::Command::TlsPostHandshake, head, message);
 }
 
 Result<bus::TlsKeyUpdateResponse> ChipDriver::tls_key_update(uint32_t handle, bool request_peer_update) {
-  Bytes payload;
-  Writer(payload).u32(handle).u8(request_peer_update ? 1 : 0);
-  return decode_answer<bus::TlsKeyUpdateResponse>(call(bus::Command::TlsKeyUpdate, payload));
+  auto hl = handle_and_length(handle, 0);
+  const uint8_t head[] = {hl[0], hl[1], hl[2], hl[3], static_cast<uint8_t>(request_peer_update ? 1 : 0)};
+  return call_decoded<bus::TlsKeyUpdateResponse>(bus::Command::TlsKeyUpdate, head, {});
 }
 
 Outcome ChipDriver::tls_end(uint32_t handle) {
-  Bytes payload;
-  Writer(payload).u32(handle);
-  auto answer = call(bus::Command::TlsEnd, payload);
+  auto hl = handle_and_length(handle, 0);
+  const uint8_t head[] = {hl[0], hl[1], hl[2], hl[3]};
+  auto answer = call_view(bus::Command::TlsEnd, head, {});
+  wipe_answer();
   if (!answer) return answer.error();
   return {};
 }

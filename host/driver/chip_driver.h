@@ -41,6 +41,13 @@ class ChipDriver {
 
   // Runs one command; large payloads and answers are chunked transparently.
   Result<Bytes> call(bus::Command command, ByteView payload = {});
+  // The same for a payload given in two pieces (an encoded header and the
+  // bytes it announces), without joining them first; the answer is a view
+  // of the driver's answer buffer, valid until the next command. The
+  // caller wipes it (wipe_answer()) once it is decoded if it may hold
+  // keys or plaintext.
+  Result<ByteView> call_view(bus::Command command, ByteView head, ByteView body);
+  void wipe_answer();
 
   // Runs the channel handshake with the paired chip; every later frame is
   // protected. Fails (and leaves the link unusable) if the chip is not the
@@ -52,6 +59,10 @@ class ChipDriver {
 
   const bus::HelloResponse& hello() const { return hello_; }
   const BusStats& stats() const { return stats_; }
+  // Bytes held by the reused bus buffers (memory accounting).
+  size_t buffer_capacity() const {
+    return frame_.capacity() + chunk_.capacity() + answer_.capacity();
+  }
   void reset_stats() { stats_ = {}; }
 
   // Typed commands.
@@ -98,18 +109,27 @@ class ChipDriver {
   Outcome tls_end(uint32_t handle);
 
  private:
-  explicit ChipDriver(std::unique_ptr<bus::Transport> link) : link_(std::move(link)) {}
+  explicit ChipDriver(std::unique_ptr<bus::Transport> link);
   Outcome say_hello();
   struct Answer {
     Status status = Status::Ok;  // Ok or Continue; refusals come back as an Error
-    uint8_t flags = 0;
-    Bytes payload;
+    uint8_t flags = 0;           // the payload was appended to answer_
   };
-  // Sends one frame and returns the decoded answer, retransmitting after faults.
+  // Sends one frame and appends the answer's payload to answer_,
+  // retransmitting after faults.
   Result<Answer> exchange(uint16_t code, uint8_t flags, ByteView payload);
+  template <class T>
+  Result<T> call_decoded(bus::Command command, ByteView head, ByteView body);
   Result<uint16_t> call_returning_id(bus::Command command, ByteView payload);
 
   std::unique_ptr<bus::Transport> link_;
+  // Reused for every command (one device, one bus: not per connection):
+  // the frame sent, a chunk joined from two pieces, and a whole (possibly
+  // chunked) answer. Reserved once when the driver opens (a frame each),
+  // the answer grows to the largest it has held.
+  Bytes frame_;
+  Bytes chunk_;
+  Bytes answer_;
   std::optional<bus::ChannelCipher> cipher_;
   uint16_t seq_ = 0;
   bus::HelloResponse hello_;

@@ -57,22 +57,31 @@ void Client::close_stream() {
 }
 
 Outcome Client::flush(Timeout timeout) {
-  Bytes out = engine_.take_output();
-  if (out.empty()) return {};
-  return io_.write(out, timeout);
+  for (ByteView out = engine_.output(); !out.empty(); out = engine_.output()) {
+    SETLS_TRY(io_.write(out, timeout));
+    engine_.output_sent(out.size());
+  }
+  return {};
 }
 
 Result<bool> Client::pump(Timeout timeout) {
-  std::array<uint8_t, 16 * 1024 + 512> buf;
-  auto n = io_.read(buf, timeout);
+  // Records waiting to be sent hold part of the engine's buffer.
+  SETLS_TRY(flush(timeout));
+  std::span<uint8_t> window = engine_.receive_window();
+  if (window.empty()) {
+    if (!engine_.application_data().empty()) return true;  // to be read first
+    if (engine_.state() == ClientEngine::State::Failed) return engine_.error();
+    return Error{Status::Internal, 0};  // nothing could ever make room
+  }
+  auto n = io_.read(window, timeout);
   if (!n) return n.error();
-  if (*n > buf.size()) return Status::IoError;  // a callback that overran its buffer
+  if (*n > window.size()) return Status::IoError;  // a callback that overran its buffer
   if (*n == 0) {
     engine_.receive_eof();
     if (engine_.state() == ClientEngine::State::Failed) return engine_.error();
     return false;
   }
-  Outcome o = engine_.receive(ByteView(buf.data(), *n));
+  Outcome o = engine_.received(*n);
   // Send what the engine produced (a KeyUpdate answer) even on the way out.
   Outcome f = flush(timeout);
   if (!o) return o.error();
@@ -81,22 +90,58 @@ Result<bool> Client::pump(Timeout timeout) {
 }
 
 Outcome Client::write(ByteView data) {
-  SETLS_TRY(engine_.send(data));
-  return flush(std::chrono::seconds(30));
+  auto timeout = std::chrono::seconds(30);
+  while (!data.empty()) {
+    auto n = engine_.send_some(data);
+    if (!n) return n.error();
+    if (*n == 0 && engine_.output().empty()) {
+      // Received bytes fill the buffer: let the rest wait beside it.
+      SETLS_TRY(engine_.send(data));
+      return flush(timeout);
+    }
+    data = data.subspan(*n);
+    SETLS_TRY(flush(timeout));
+  }
+  return {};
 }
 
-Result<Bytes> Client::read(Timeout timeout) {
+Result<bool> Client::wait_for_data(Timeout timeout) {
   auto deadline = Clock::now() + timeout;
   for (;;) {
-    Bytes data = engine_.take_application_data();
-    if (!data.empty()) return data;
-    if (engine_.peer_closed()) return Bytes{};
+    if (!engine_.application_data().empty()) return true;
+    if (engine_.peer_closed()) return false;
     if (engine_.state() == ClientEngine::State::Failed) return engine_.error();
     if (Clock::now() >= deadline) return Status::Timeout;
     auto more = pump(left(deadline));
     if (!more) return more.error();
-    if (!*more && engine_.take_application_data().empty() && !engine_.peer_closed()) return Status::TlsClosed;
+    if (!*more && engine_.application_data().empty() && !engine_.peer_closed()) return Status::TlsClosed;
   }
+}
+
+Result<Bytes> Client::read(Timeout timeout) {
+  auto ready = wait_for_data(timeout);
+  if (!ready) return ready.error();
+  if (!*ready) return Bytes{};
+  ByteView data = engine_.application_data();
+  Bytes out(data.begin(), data.end());
+  Outcome o = engine_.application_data_read(data.size());
+  // Opening the records behind it may have queued an answer (KeyUpdate).
+  Outcome f = flush(std::chrono::seconds(30));
+  if (!o) return o.error();
+  if (!f) return f.error();
+  return out;
+}
+
+Result<size_t> Client::read_some(std::span<uint8_t> buf, Timeout timeout) {
+  if (buf.empty()) return Status::BadArgument;
+  auto ready = wait_for_data(timeout);
+  if (!ready) return ready.error();
+  if (!*ready) return size_t{0};
+  auto n = engine_.read(buf);
+  Outcome f = flush(std::chrono::seconds(30));
+  if (!n) return n.error();
+  if (!f) return f.error();
+  return *n;
 }
 
 Result<Bytes> Client::read_until_closed(size_t limit, Timeout timeout) {

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "host/io/stream.h"
@@ -37,6 +38,9 @@ class Client {
   // Some application data: at least one byte, or empty once the server has
   // closed the connection with close_notify. Fails on timeout.
   Result<Bytes> read(Timeout timeout = std::chrono::seconds(30));
+  // The same into the caller's buffer, without an allocation: the bytes
+  // copied (at least one), or 0 once the server has closed with close_notify.
+  Result<size_t> read_some(std::span<uint8_t> buf, Timeout timeout = std::chrono::seconds(30));
   // Reads until close_notify (or `limit` bytes); for request/response peers.
   Result<Bytes> read_until_closed(size_t limit, Timeout timeout = std::chrono::seconds(30));
   Outcome key_update(bool request_peer_update);
@@ -56,8 +60,10 @@ class Client {
   Outcome handshake(Timeout timeout);
   void close_stream();
   Outcome flush(Timeout timeout);
-  // Reads once from the socket into the engine; false at EOF.
+  // Reads once from the socket into the engine's buffer; false at EOF.
   Result<bool> pump(Timeout timeout);
+  // Waits until application data is ready (true) or the server closed (false).
+  Result<bool> wait_for_data(Timeout timeout);
 
   ClientEngine engine_;
   StreamIo io_;

@@ -222,13 +222,19 @@ void Connection::read_server(uint32_t events, Clock::time_point now) {
     if (hup) server_dead_ = true;  // reset after its FIN: nothing more can be sent
     return;
   }
-  std::array<uint8_t, kReadChunk + 512> buf;  // a whole TLS record fits
   for (int i = 0; i < kReadsPerEvent && !server_eof_ && (down_room() || hup); ++i) {
     if (tls_->state() == ClientEngine::State::Failed || tls_->peer_closed()) break;
-    ssize_t n = ::recv(server_fd_, buf.data(), buf.size(), MSG_DONTWAIT);
+    // Straight into the engine's buffer, where the records are opened.
+    std::span<uint8_t> window = tls_->receive_window();
+    if (window.empty()) {
+      collect_engine_output();  // what waits in the buffer moves to the out buffers
+      window = tls_->receive_window();
+      if (window.empty()) break;
+    }
+    ssize_t n = ::recv(server_fd_, window.data(), window.size(), MSG_DONTWAIT);
     if (n > 0) {
       last_activity_ = now;
-      (void)tls_->receive(ByteView(buf.data(), static_cast<size_t>(n)));  // a failure shows in state()
+      (void)tls_->received(static_cast<size_t>(n));  // a failure shows in state()
       collect_engine_output();
       continue;
     }
@@ -264,12 +270,23 @@ void Connection::to_engine(ByteView plaintext) {
 
 void Connection::collect_engine_output() {
   if (!tls_) return;
-  Bytes out = tls_->take_output();
-  if (!out.empty()) to_server_.append(out);
-  Bytes in = tls_->take_application_data();
-  if (!in.empty() && !app_dead_) {
-    report_.bytes_down += in.size();
-    to_app_.append(in);
+  // Opening the records behind application data may queue output (a
+  // KeyUpdate answer): drain both until neither has more.
+  for (int guard = 0; guard < 1 << 16; ++guard) {
+    ByteView out = tls_->output();
+    ByteView in = tls_->application_data();
+    if (out.empty() && in.empty()) break;
+    if (!out.empty()) {
+      to_server_.append(out);
+      tls_->output_sent(out.size());
+    }
+    if (!in.empty()) {
+      if (!app_dead_) {
+        report_.bytes_down += in.size();
+        to_app_.append(in);
+      }
+      (void)tls_->application_data_read(in.size());  // a failure shows in state()
+    }
   }
   for (auto& t : tls_->take_tickets()) tickets_.push_back(std::move(t));
 }

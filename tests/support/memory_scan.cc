@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <random>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -52,6 +53,8 @@ MemorySnapshot MemorySnapshot::of_this_process() {
   int fd = ::open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error("cannot open /proc/self/mem");
   MemorySnapshot snap;
+  std::random_device random;
+  for (uint8_t& b : snap.pad_) b = static_cast<uint8_t>(random());
   snap.regions_.reserve(mappings.size());
   for (const Mapping& m : mappings) {
     Region r;
@@ -64,6 +67,7 @@ MemorySnapshot MemorySnapshot::of_this_process() {
       got += static_cast<size_t>(n);
     }
     r.data.resize(got);
+    snap.mask(r.data);
     snap.regions_.push_back(std::move(r));
   }
   ::close(fd);
@@ -71,12 +75,22 @@ MemorySnapshot MemorySnapshot::of_this_process() {
   return snap;
 }
 
+void MemorySnapshot::mask(Bytes& data) const {
+  for (size_t i = 0; i < data.size(); ++i) data[i] ^= pad_[i % pad_.size()];
+}
+
 bool MemorySnapshot::contains(ByteView needle) const {
   if (needle.empty()) return false;
+  bool found = false;
+  Bytes plain;
   for (const Region& r : regions_) {
-    if (std::search(r.data.begin(), r.data.end(), needle.begin(), needle.end()) != r.data.end()) return true;
+    plain = r.data;
+    mask(plain);
+    found = std::search(plain.begin(), plain.end(), needle.begin(), needle.end()) != plain.end();
+    std::fill(plain.begin(), plain.end(), uint8_t{0});
+    if (found) break;
   }
-  return false;
+  return found;
 }
 
 size_t MemorySnapshot::bytes() const {

@@ -2,10 +2,15 @@
 // mappings, the data of every loaded library), taken through /proc/self/mem,
 // to search later for bytes that must never have been there. Taking the
 // copy before the needles exist keeps them out of it: the search cannot
-// find the test's own copy of a key.
+// find the test's own copy of a key. The copy is kept masked (XOR with a
+// random pad), so that a later snapshot of the same process does not find
+// in it what this one saw: a key found while a session was open would
+// otherwise still be "in memory" after it closed.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,9 +31,11 @@ class MemorySnapshot {
  private:
   struct Region {
     std::string name;
-    Bytes data;
+    Bytes data;  // masked
   };
+  void mask(Bytes& data) const;  // its own inverse
   std::vector<Region> regions_;
+  std::array<uint8_t, 61> pad_{};  // a length no structure is aligned to
 };
 
 }  // namespace setls::test
