@@ -45,7 +45,7 @@ std::vector<Mapping> writable_mappings() {
 
 }  // namespace
 
-MemorySnapshot MemorySnapshot::of_this_process() {
+MemorySnapshot MemorySnapshot::of_this_process(std::initializer_list<const MemorySnapshot*> ignore) {
   // The list first: the copies allocated below are new mappings or heap
   // growth, never read (the heap's own range is the one read at list time).
   std::vector<Mapping> mappings = writable_mappings();
@@ -56,6 +56,7 @@ MemorySnapshot MemorySnapshot::of_this_process() {
   for (const Mapping& m : mappings) {
     Region r;
     r.name = m.name;
+    r.begin = m.begin;
     r.data.resize(m.end - m.begin);
     size_t got = 0;
     while (got < r.data.size()) {
@@ -64,11 +65,33 @@ MemorySnapshot MemorySnapshot::of_this_process() {
       got += static_cast<size_t>(n);
     }
     r.data.resize(got);
+    // Blank what earlier snapshots hold, where it lies in this mapping.
+    for (const MemorySnapshot* earlier : ignore) {
+      for (const Region& e : earlier->regions_) {
+        auto from = std::max(reinterpret_cast<uintptr_t>(e.data.data()), m.begin);
+        auto to = std::min(reinterpret_cast<uintptr_t>(e.data.data()) + e.data.size(), m.begin + r.data.size());
+        if (from < to) std::fill(r.data.begin() + (from - m.begin), r.data.begin() + (to - m.begin), uint8_t{0});
+      }
+    }
     snap.regions_.push_back(std::move(r));
   }
   ::close(fd);
   if (snap.regions_.empty()) throw std::runtime_error("no writable memory found in /proc/self/maps");
   return snap;
+}
+
+std::vector<std::string> MemorySnapshot::where(ByteView needle) const {
+  std::vector<std::string> out;
+  if (needle.empty()) return out;
+  for (const Region& r : regions_) {
+    for (auto at = r.data.begin();
+         (at = std::search(at, r.data.end(), needle.begin(), needle.end())) != r.data.end(); ++at) {
+      char address[32];
+      std::snprintf(address, sizeof(address), "%#lx", static_cast<unsigned long>(r.begin + (at - r.data.begin())));
+      out.push_back(r.name + " @ " + address);
+    }
+  }
+  return out;
 }
 
 bool MemorySnapshot::contains(ByteView needle) const {
