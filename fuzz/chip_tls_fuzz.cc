@@ -10,7 +10,8 @@
 //         (Certificate, ServerKeyExchange, …) are reached here;
 //   odd   encrypted: the harness answers with a valid ServerHello (its own
 //         ECDHE key, the suite chosen by the second byte), derives the
-//         server handshake keys as a real server would, and seals the rest
+//         server handshake keys as a real server would (once per suite:
+//         server_hello.h), and seals the rest
 //         of the input as protected records — so the fuzzer reaches
 //         EncryptedExtensions, CertificateRequest, Certificate,
 //         CertificateVerify and Finished parsing behind the AEAD.
