@@ -1,18 +1,25 @@
-// libFuzzer target: the chip behind its bus port, stateful. One RAM chip
-// lives across inputs, so that what one input provisions (a device key, a
-// root) the next one can use; each input is one host connection sending a
-// list of frames (frame_script.h). The chip is replaced by a fresh one every
-// kResetEvery inputs and whenever it reaches the terminated state, so the
-// search keeps reaching the factory commands.
+// libFuzzer target: the chip behind its bus port. Each input is one host
+// connection sending a list of frames (frame_script.h) to a chip started
+// from one of three flash images that the harness makes once per process:
+//   first byte % 3 == 0  factory-fresh (nothing provisioned),
+//                     1  provisioned (device key and certificate, roots,
+//                        admin and firmware keys) but not locked,
+//                     2  the same, locked (operational).
+// Every input starts a fresh Firmware from a copy of its image (as a power
+// cycle would find it), so the search reaches the commands of every
+// lifecycle state without having to provision first, an input does the same
+// thing every time it runs (with the repeatable randomness of
+// repeatable_random.h), and nothing it allocates outlives it — so libFuzzer's
+// leak check after inputs that allocate more than they free does not re-run
+// them (that re-run and scan were most of this target's time when one chip
+// lived across inputs).
 //
 // Checked on every frame and input (ARCHITECTURE.md invariants 1, 8, 9):
 // every answer is a well-formed response frame with a known status; no
 // answer contains the device key's private scalar; the lifecycle only moves
-// forward; the storage generation never goes down; and, now and then, a
-// chip restarted from its flash has exactly the state the running one has.
-//
-// To reproduce a crash from one input, set SETLS_FUZZ_RESET_EVERY=1 (a
-// fresh chip for every input).
+// forward; the storage generation never goes down; and after an input that
+// committed, a chip restarted from its flash has exactly the state the
+// running one has.
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -20,19 +27,20 @@
 #include "chip/bus/in_process.h"
 #include "common/bus/frame.h"
 #include "fuzz/frame_script.h"
+#include "fuzz/input_scope.h"
+#include "fuzz/tls_chip.h"
+#include "host/driver/chip_driver.h"
 #include "tests/support/chip_probe.h"
+#include "tests/support/pki.h"
+#include "tests/support/ram_chip.h"
 
 namespace {
 
 using namespace setls;
 
-constexpr size_t kMaxFrames = 48;
-constexpr uint64_t kDefaultResetEvery = 2000;
-constexpr uint64_t kRestartCheckEvery = 64;
+using fuzz::require;
 
-void require(bool ok) {
-  if (!ok) std::abort();
-}
+constexpr size_t kMaxFrames = 48;
 
 bool refused_by_port(Status s) {
   return s == Status::BusCrc || s == Status::BusFrameLength || s == Status::BusFrameTooLarge ||
@@ -41,38 +49,40 @@ bool refused_by_port(Status s) {
 
 int lifecycle_rank(bus::Lifecycle l) { return static_cast<int>(l); }
 
-struct World {
-  std::unique_ptr<chip::Firmware> firmware;
-  uint64_t inputs = 0;
-  uint64_t reset_every = kDefaultResetEvery;
-  uint32_t next_connection = 1;
-  uint16_t key_id = 0;  // the device key whose scalar is cached
+// A flash image to start from, and what the checks need to know of it.
+struct Start {
+  chip::MemoryMedium flash;
+  uint16_t key_id = 0;
   Bytes scalar;
+};
+
+struct World {
+  chip::Fuses fuses;
+  Start starts[3];
 
   World() {
-    if (const char* env = std::getenv("SETLS_FUZZ_RESET_EVERY")) reset_every = std::strtoull(env, nullptr, 10);
-    if (reset_every == 0) reset_every = kDefaultResetEvery;
-  }
-
-  void reset() {
-    firmware.reset();
     auto fw = chip::make_ram_chip();
     require(fw.ok());
-    firmware = std::move(*fw);
-    inputs = 0;
-    key_id = 0;
-    scalar.clear();
+    fuses = (*fw)->fuses().clone();
+    starts[0] = capture(**fw);
+    test::TestPki pki = test::TestPki::create();
+    {
+      auto driver = host::ChipDriver::open(std::make_unique<chip::InProcessTransport>(**fw, 1));
+      require(driver.ok());
+      test::provision(**driver, pki, Curve::P256, /*lock=*/false);
+      starts[1] = capture(**fw);
+      require((*driver)->lock().ok());
+      starts[2] = capture(**fw);
+    }
   }
 
-  // The scalar of the current device key, re-read only when the key changed.
-  const Bytes& device_scalar() {
-    const chip::StoredObject* key = firmware->state().find_role(bus::ObjectRole::DeviceKey);
-    uint16_t id = key ? key->id : 0;
-    if (id != key_id) {
-      key_id = id;
-      scalar = id ? test::device_private_scalar(firmware->state()) : Bytes{};
-    }
-    return scalar;
+  static Start capture(chip::Firmware& fw) {
+    Start s;
+    s.flash = dynamic_cast<chip::MemoryMedium&>(fw.storage().medium());
+    const chip::StoredObject* key = fw.state().find_role(bus::ObjectRole::DeviceKey);
+    s.key_id = key ? key->id : 0;
+    if (key) s.scalar = test::device_private_scalar(fw.state());
+    return s;
   }
 };
 
@@ -80,6 +90,21 @@ World& world() {
   static World w;
   return w;
 }
+
+// The scalar of the chip's device key, re-read only when the key changed.
+struct DeviceScalar {
+  uint16_t key_id;
+  Bytes scalar;
+  const Bytes& of(const chip::Firmware& fw) {
+    const chip::StoredObject* key = fw.state().find_role(bus::ObjectRole::DeviceKey);
+    uint16_t id = key ? key->id : 0;
+    if (id != key_id) {
+      key_id = id;
+      scalar = id ? test::device_private_scalar(fw.state()) : Bytes{};
+    }
+    return scalar;
+  }
+};
 
 // The flash, as the chip would find it after a power cycle.
 void check_restart(chip::Firmware& fw) {
@@ -93,20 +118,24 @@ void check_restart(chip::Firmware& fw) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  World& w = world();
-  if (!w.firmware || w.inputs >= w.reset_every || w.firmware->state().lifecycle == bus::Lifecycle::Terminated)
-    w.reset();
-  ++w.inputs;
-  chip::Firmware& fw = *w.firmware;
+  World& w = world();  // built once, with real randomness
+  if (size < 1) return 0;
+  fuzz::InputScope scope;
+  const Start& start = w.starts[data[0] % 3];
+  auto started = chip::Firmware::start(std::make_unique<chip::MemoryMedium>(start.flash), w.fuses);
+  require(started.ok());
+  chip::Firmware& fw = **started;
+  DeviceScalar device{start.key_id, start.scalar};
   bus::Lifecycle lifecycle = fw.state().lifecycle;
-  uint64_t generation = fw.storage().generation();
+  const uint64_t first_generation = fw.storage().generation();
+  uint64_t generation = first_generation;
 
   {
-    chip::BusPort port(fw, w.next_connection++);
+    chip::BusPort port(fw, 1);
     uint16_t next_seq = 1;
-    for (const fuzz::ScriptFrame& f : fuzz::parse_script(ByteView(data, size), kMaxFrames)) {
+    for (const fuzz::ScriptFrame& f : fuzz::parse_script(ByteView(data + 1, size - 1), kMaxFrames)) {
       // The key that exists before the frame must not leak in its answer.
-      Bytes scalar_before = w.device_scalar();
+      Bytes scalar_before = device.of(fw);
       Bytes frame = fuzz::repair(f, next_seq);
       Bytes answer = port.handle(frame);
 
@@ -115,7 +144,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       require(status_known(decoded->code));
       auto status = static_cast<Status>(decoded->code);
       require(!test::contains(answer, scalar_before));
-      require(!test::contains(answer, w.device_scalar()));
+      require(!test::contains(answer, device.of(fw)));
       if (!refused_by_port(status) && frame.size() >= 4)
         next_seq = static_cast<uint16_t>((frame[2] << 8 | frame[3]) + 1);
 
@@ -127,6 +156,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   require(fw.state().objects.size() <= chip::kMaxObjects);
-  if (w.inputs % kRestartCheckEvery == 0) check_restart(fw);
+  if (fw.storage().generation() != first_generation) check_restart(fw);
   return 0;
 }

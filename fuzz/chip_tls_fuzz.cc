@@ -10,7 +10,8 @@
 //         (Certificate, ServerKeyExchange, …) are reached here;
 //   odd   encrypted: the harness answers with a valid ServerHello (its own
 //         ECDHE key, the suite chosen by the second byte), derives the
-//         server handshake keys as a real server would, and seals the rest
+//         server handshake keys as a real server would (once per suite:
+//         server_hello.h), and seals the rest
 //         of the input as protected records — so the fuzzer reaches
 //         EncryptedExtensions, CertificateRequest, Certificate,
 //         CertificateVerify and Finished parsing behind the AEAD.
@@ -30,6 +31,7 @@
 #include "common/tls/messages.h"
 #include "common/tls/record.h"
 #include "common/tls/record_protection.h"
+#include "fuzz/input_scope.h"
 #include "fuzz/server_hello.h"
 #include "fuzz/tls_chip.h"
 #include "host/driver/chip_driver.h"
@@ -106,7 +108,8 @@ World& world() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  World& w = world();
+  World& w = world();  // built once, with real randomness
+  fuzz::InputScope scope;
   if (size < 2) return 0;
   bool encrypted = (data[0] & 1) != 0;
   static const uint16_t kSuites[] = {0x1301, 0x1302, 0x1304};

@@ -28,6 +28,7 @@
 
 #include "chip/bus/in_process.h"
 #include "common/tls/record.h"
+#include "fuzz/input_scope.h"
 #include "fuzz/server_hello.h"
 #include "fuzz/tls_chip.h"
 #include "host/driver/chip_driver.h"
@@ -67,7 +68,8 @@ bool client_hello_of(ByteView flight, Bytes& message) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  World& w = world();
+  World& w = world();  // built once, with real randomness
+  fuzz::InputScope scope;
   if (size < 1) return 0;
   const uint8_t control = data[0];
   bool encrypted = (control & 1) != 0;

@@ -1,5 +1,8 @@
 #include "fuzz/server_hello.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "chip/tls/key_schedule13.h"
 #include "common/tls/cipher_suite.h"
 #include "common/tls/extensions.h"
@@ -7,9 +10,20 @@
 #include "common/tls/messages.h"
 
 namespace setls::fuzz {
+namespace {
 
-bool answer_client_hello(const EcKey& server_key, ByteView client_hello, uint16_t suite_id, Bytes& records,
-                         tls::RecordProtection& seal) {
+constexpr size_t kCachedAnswers = 8;
+
+// One answer: the ServerHello record and the server handshake key and IV.
+struct Answer {
+  const EcKey* server_key = nullptr;
+  Bytes client_hello;
+  uint16_t suite = 0;
+  Bytes server_hello_record;
+  Secret key, iv;
+};
+
+bool derive(const EcKey& server_key, ByteView client_hello, uint16_t suite_id, Answer& out) {
   const tls::SuiteInfo* suite = tls::find_suite(suite_id);
   if (suite == nullptr) return false;
   auto m = tls::parse_handshake(client_hello);
@@ -35,7 +49,7 @@ bool answer_client_hello(const EcKey& server_key, ByteView client_hello, uint16_
   Writer mw(sh_message);
   tls::write_message(mw, sh);
   if (!mw.ok()) return false;
-  Writer(records).u8(22).u16(0x0303).vec16(sh_message);
+  Writer(out.server_hello_record).u8(22).u16(0x0303).vec16(sh_message);
 
   Bytes transcript(client_hello.begin(), client_hello.end());
   append(transcript, sh_message);
@@ -45,7 +59,36 @@ bool answer_client_hello(const EcKey& server_key, ByteView client_hello, uint16_
   auto hs = chip::tls13::EarlySecret::without_psk(suite->hash).to_handshake(shared->view());
   Secret server_hs = hs.server_traffic(th.view());
   auto keys = chip::tls13::traffic_keys(suite->hash, suite->aead, server_hs.view());
-  return seal.init(tls::kTls13, *suite, keys.key.view(), keys.iv.view()).ok();
+  out.server_key = &server_key;
+  out.client_hello.assign(client_hello.begin(), client_hello.end());
+  out.suite = suite_id;
+  out.key = std::move(keys.key);
+  out.iv = std::move(keys.iv);
+  return true;
+}
+
+bool same(ByteView a, ByteView b) { return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin()); }
+
+}  // namespace
+
+bool answer_client_hello(const EcKey& server_key, ByteView client_hello, uint16_t suite_id, Bytes& records,
+                         tls::RecordProtection& seal) {
+  // With repeatable randomness the chip sends the same ClientHello for
+  // every input, so a few answers serve the whole run.
+  static std::vector<Answer> cache;
+  auto hit = std::find_if(cache.begin(), cache.end(), [&](const Answer& a) {
+    return a.server_key == &server_key && a.suite == suite_id && same(a.client_hello, client_hello);
+  });
+  if (hit == cache.end()) {
+    Answer fresh;
+    if (!derive(server_key, client_hello, suite_id, fresh)) return false;
+    if (cache.size() >= kCachedAnswers) cache.erase(cache.begin());
+    cache.push_back(std::move(fresh));
+    hit = cache.end() - 1;
+  }
+  append(records, hit->server_hello_record);
+  const tls::SuiteInfo* suite = tls::find_suite(suite_id);
+  return seal.init(tls::kTls13, *suite, hit->key.view(), hit->iv.view()).ok();
 }
 
 }  // namespace setls::fuzz

@@ -16,6 +16,9 @@ namespace setls::fuzz {
 // `client_hello` is the ClientHello handshake message (no record header).
 // Appends the ServerHello record to `records` and readies `seal` with the
 // server handshake traffic key. False if the hello has no P-256 key share.
+// The answer is kept for the same key, hello and suite (repeatable_random.h
+// makes the chip's hello the same for every input), so the ECDH and the key
+// schedule run once per suite and process.
 bool answer_client_hello(const EcKey& server_key, ByteView client_hello, uint16_t suite_id, Bytes& records,
                          tls::RecordProtection& seal);
 

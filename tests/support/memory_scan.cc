@@ -59,6 +59,7 @@ MemorySnapshot MemorySnapshot::of_this_process() {
   for (const Mapping& m : mappings) {
     Region r;
     r.name = m.name;
+    r.begin = m.begin;
     r.data.resize(m.end - m.begin);
     size_t got = 0;
     while (got < r.data.size()) {
@@ -79,18 +80,37 @@ void MemorySnapshot::mask(Bytes& data) const {
   for (size_t i = 0; i < data.size(); ++i) data[i] ^= pad_[i % pad_.size()];
 }
 
-bool MemorySnapshot::contains(ByteView needle) const {
-  if (needle.empty()) return false;
-  bool found = false;
+template <class Found>
+void MemorySnapshot::search(ByteView needle, Found&& found) const {
+  if (needle.empty()) return;
   Bytes plain;
+  bool more = true;
   for (const Region& r : regions_) {
     plain = r.data;
     mask(plain);
-    found = std::search(plain.begin(), plain.end(), needle.begin(), needle.end()) != plain.end();
+    for (auto at = plain.begin(); more && (at = std::search(at, plain.end(), needle.begin(), needle.end())) != plain.end();
+         ++at)
+      more = found(r, static_cast<size_t>(at - plain.begin()));
     std::fill(plain.begin(), plain.end(), uint8_t{0});
-    if (found) break;
+    if (!more) break;
   }
+}
+
+bool MemorySnapshot::contains(ByteView needle) const {
+  bool found = false;
+  search(needle, [&](const Region&, size_t) { return !(found = true); });
   return found;
+}
+
+std::vector<std::string> MemorySnapshot::where(ByteView needle) const {
+  std::vector<std::string> out;
+  search(needle, [&](const Region& r, size_t offset) {
+    char address[32];
+    std::snprintf(address, sizeof address, "%#lx", static_cast<unsigned long>(r.begin + offset));
+    out.push_back(r.name + " @ " + address);
+    return true;
+  });
+  return out;
 }
 
 size_t MemorySnapshot::bytes() const {

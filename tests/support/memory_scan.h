@@ -25,15 +25,21 @@ class MemorySnapshot {
   static MemorySnapshot of_this_process();
 
   bool contains(ByteView needle) const;
+  // "[heap] @ 0x5581…" for every place `needle` was found.
+  std::vector<std::string> where(ByteView needle) const;
   size_t bytes() const;
   size_t regions() const { return regions_.size(); }
 
  private:
   struct Region {
     std::string name;
+    uintptr_t begin = 0;
     Bytes data;  // masked
   };
   void mask(Bytes& data) const;  // its own inverse
+  // Calls `found(region, offset)` for each place of `needle` until it returns false.
+  template <class Found>
+  void search(ByteView needle, Found&& found) const;
   std::vector<Region> regions_;
   std::array<uint8_t, 61> pad_{};  // a length no structure is aligned to
 };
