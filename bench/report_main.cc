@@ -518,16 +518,21 @@ int main(int argc, char** argv) {
   } else {
     md << "Not measured: `setls_heap_probe` did not run.\n\n";
   }
-  // Targets: host record mode (the host holds the record buffers); KB = 1024 bytes.
+  // Targets: host record mode (the host holds the record buffers), the worse
+  // of TLS 1.3 and TLS 1.2; KB = 1024 bytes.
   double heap16 = kNaN, heap1 = kNaN, hs16 = kNaN, hs1 = kNaN;
+  auto worst = [](double& peak, double& hs, double new_peak, double new_hs) {
+    if (std::isnan(peak) || new_peak > peak) peak = new_peak, hs = new_hs;
+  };
   if (!heap.is_null())
     for (const auto& c : heap["cases"]) {
       if (c["impl"].get<std::string>().rfind("setls", 0) != 0 || !c["measured"].get<bool>()) continue;
       std::string rec = c["records"];
       double peak = static_cast<double>(c["peak_bytes"].get<uint64_t>());
       double hs_peak = static_cast<double>(c.value("handshake_peak_bytes", uint64_t{0}));
-      if (rec.rfind("16384, host", 0) == 0) heap16 = peak, hs16 = hs_peak;
-      if (rec.rfind("1024 (record_size_limit), host", 0) == 0) heap1 = peak, hs1 = hs_peak;
+      bool host = rec.find(", host record mode") != std::string::npos;
+      if (host && rec.rfind("16384", 0) == 0) worst(heap16, hs16, peak, hs_peak);
+      if (host && rec.rfind("1024 (", 0) == 0) worst(heap1, hs1, peak, hs_peak);
     }
   auto heap_target = [&](const char* what, const char* goal, double peak, double hs_peak, double limit) {
     if (std::isnan(peak))
@@ -536,14 +541,13 @@ int main(int argc, char** argv) {
       targets.push_back({what, goal, fmt(peak / 1024.0, 1) + " KB", peak <= limit ? "met" : "missed",
                          peak <= limit ? ""
                                        : fmt(hs_peak / 1024.0, 1) +
-                                             " KB at the end of the handshake (bus frames, the server's flight, "
-                                             "message copies); echoing the data then grows the engine's input, "
-                                             "application-data and output vectors by doubling. Fixed caller-owned "
-                                             "buffers sized from the record limit would close it: "
-                                             "docs/performance.md §4"});
+                                             " KB at the end of the handshake; the rest is the data phase (the "
+                                             "engine's buffer, its cipher contexts): docs/performance.md §4"});
   };
-  heap_target("host peak heap at 16 KiB records (host record mode)", "≤ 20 KB", heap16, hs16, 20 * 1024);
-  heap_target("host peak heap with 1 KiB records (host record mode)", "≤ 4 KB", heap1, hs1, 4 * 1024);
+  heap_target("host peak heap at 16 KiB records (host record mode, TLS 1.3 or 1.2)", "≤ 20 KB", heap16, hs16,
+              20 * 1024);
+  heap_target("host peak heap with 1 KiB records (host record mode, TLS 1.3 or 1.2)", "≤ 4 KB", heap1, hs1,
+              4 * 1024);
 
   // ---- 5. Code size ----
   md << "## 5. Code size (stripped `.text`)\n\n";

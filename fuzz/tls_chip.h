@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "chip/firmware/firmware.h"
+#include "common/bytes/bytes.h"
 
 namespace setls::fuzz {
 
@@ -17,5 +18,11 @@ inline constexpr uint64_t kFuzzTimeMs = 4102444800000;  // 2100-01-01
 void require(bool ok);
 
 std::unique_ptr<chip::Firmware> operational_ram_chip();
+
+// The ClientHello template the fuzz targets start chip sessions with (a
+// handshake message): TLS 1.3 and 1.2, every suite, P-256 and P-384, ALPN
+// "mqtt", record_size_limit 4096; random, session id and key share zero
+// for the chip to fill.
+Bytes client_hello_template();
 
 }  // namespace setls::fuzz

@@ -52,20 +52,19 @@ uint64_t aead_open_limit(AeadAlg aead) {
 
 Outcome RecordProtection::init(uint16_t version, const SuiteInfo& suite, ByteView key, ByteView iv,
                                uint64_t sequence, AeadContext& shared) {
-  if (version != suite.version || iv.size() != suite.iv_size) return Status::BadArgument;
-  SETLS_TRY(aead_.init(suite.aead, key, shared));
-  iv_.assign(iv);
-  version_ = version;
-  sequence_ = sequence;
-  limit_ = aead_record_limit(suite.aead);
-  open_limit_ = aead_open_limit(suite.aead);
-  return {};
+  return init_with(version, suite, iv, sequence, [&] { return aead_.init(suite.aead, key, shared); });
 }
 
 Outcome RecordProtection::init(uint16_t version, const SuiteInfo& suite, ByteView key, ByteView iv,
                                uint64_t sequence) {
+  return init_with(version, suite, iv, sequence, [&] { return aead_.init(suite.aead, key); });
+}
+
+template <class InitAead>
+Outcome RecordProtection::init_with(uint16_t version, const SuiteInfo& suite, ByteView iv, uint64_t sequence,
+                                    InitAead&& init_aead) {
   if (version != suite.version || iv.size() != suite.iv_size) return Status::BadArgument;
-  SETLS_TRY(aead_.init(suite.aead, key));
+  SETLS_TRY(init_aead());
   iv_.assign(iv);
   version_ = version;
   sequence_ = sequence;

@@ -61,6 +61,9 @@ class RecordProtection {
   size_t plaintext_offset() const;
 
  private:
+  // The checks and state both init()s share, around keying the AEAD.
+  template <class InitAead>
+  Outcome init_with(uint16_t version, const SuiteInfo& suite, ByteView iv, uint64_t sequence, InitAead&& init_aead);
   void nonce(uint8_t out[kAeadNonceSize], ByteView explicit_part) const;
 
   Aead aead_;
