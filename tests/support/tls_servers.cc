@@ -121,42 +121,38 @@ RunningServer start_gnutls_server(const TempDir& dir, std::vector<std::string> e
   return launch(dir, "gnutls-serv", argv, port);
 }
 
-RunningServer start_mosquitto(const TempDir& dir, int port) {
+namespace {
+
+// The recommended configurations, or the same narrowed to TLS 1.2 only.
+RunningServer launch_mosquitto(const TempDir& dir, int port, bool tls12_only) {
   if (port == 0) port = free_port();
+  std::string name = tls12_only ? "mosquitto12" : "mosquitto";
   auto values = config_values(dir, port);
-  std::string conf = dir.file("mosquitto-" + std::to_string(port) + ".conf");
-  std::string openssl_conf = dir.file("openssl-server.cnf");
+  std::string conf = dir.file(name + "-" + std::to_string(port) + ".conf");
+  std::string openssl_conf = dir.file(tls12_only ? "openssl-server12.cnf" : "openssl-server.cnf");
+  std::string openssl = render_server_config("openssl-server.cnf", values);
+  if (tls12_only) openssl = narrowed(openssl, "MaxProtocol = TLSv1.3", "MaxProtocol = TLSv1.2");
   write_text(conf, render_server_config("mosquitto.conf", values));
-  write_text(openssl_conf, render_server_config("openssl-server.cnf", values));
+  write_text(openssl_conf, openssl);
   // mosquitto has no option for the protocol range or the groups: OpenSSL's own configuration sets them.
-  return launch(dir, "mosquitto", {"env", "OPENSSL_CONF=" + openssl_conf, "mosquitto", "-c", conf}, port);
+  return launch(dir, name, {"env", "OPENSSL_CONF=" + openssl_conf, "mosquitto", "-c", conf}, port);
 }
 
-RunningServer start_nginx(const TempDir& dir, int port) {
+RunningServer launch_nginx(const TempDir& dir, int port, bool tls12_only) {
   if (port == 0) port = free_port();
-  std::string conf = dir.file("nginx-" + std::to_string(port) + ".conf");
-  write_text(conf, render_server_config("nginx.conf", config_values(dir, port)));
-  return launch(dir, "nginx", {"nginx", "-p", dir.path(), "-c", conf, "-g", "daemon off; master_process off;"}, port);
+  std::string name = tls12_only ? "nginx12" : "nginx";
+  std::string conf = dir.file(name + "-" + std::to_string(port) + ".conf");
+  std::string text = render_server_config("nginx.conf", config_values(dir, port));
+  if (tls12_only) text = narrowed(text, "ssl_protocols TLSv1.2 TLSv1.3;", "ssl_protocols TLSv1.2;");
+  write_text(conf, text);
+  return launch(dir, name, {"nginx", "-p", dir.path(), "-c", conf, "-g", "daemon off; master_process off;"}, port);
 }
 
-RunningServer start_mosquitto_tls12(const TempDir& dir, int port) {
-  if (port == 0) port = free_port();
-  auto values = config_values(dir, port);
-  std::string conf = dir.file("mosquitto12-" + std::to_string(port) + ".conf");
-  std::string openssl_conf = dir.file("openssl-server12.cnf");
-  write_text(conf, render_server_config("mosquitto.conf", values));
-  write_text(openssl_conf, narrowed(render_server_config("openssl-server.cnf", values), "MaxProtocol = TLSv1.3",
-                                    "MaxProtocol = TLSv1.2"));
-  return launch(dir, "mosquitto12", {"env", "OPENSSL_CONF=" + openssl_conf, "mosquitto", "-c", conf}, port);
-}
+}  // namespace
 
-RunningServer start_nginx_tls12(const TempDir& dir, int port) {
-  if (port == 0) port = free_port();
-  std::string conf = dir.file("nginx12-" + std::to_string(port) + ".conf");
-  write_text(conf, narrowed(render_server_config("nginx.conf", config_values(dir, port)),
-                            "ssl_protocols TLSv1.2 TLSv1.3;", "ssl_protocols TLSv1.2;"));
-  return launch(dir, "nginx12", {"nginx", "-p", dir.path(), "-c", conf, "-g", "daemon off; master_process off;"},
-                port);
-}
+RunningServer start_mosquitto(const TempDir& dir, int port) { return launch_mosquitto(dir, port, false); }
+RunningServer start_nginx(const TempDir& dir, int port) { return launch_nginx(dir, port, false); }
+RunningServer start_mosquitto_tls12(const TempDir& dir, int port) { return launch_mosquitto(dir, port, true); }
+RunningServer start_nginx_tls12(const TempDir& dir, int port) { return launch_nginx(dir, port, true); }
 
 }  // namespace setls::test
