@@ -20,6 +20,7 @@
 // forward; the storage generation never goes down; and after an input that
 // committed, a chip restarted from its flash has exactly the state the
 // running one has.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -52,7 +53,7 @@ int lifecycle_rank(bus::Lifecycle l) { return static_cast<int>(l); }
 // A flash image to start from, and what the checks need to know of it.
 struct Start {
   chip::MemoryMedium flash;
-  uint16_t key_id = 0;
+  Bytes key_der;
   Bytes scalar;
 };
 
@@ -80,7 +81,7 @@ struct World {
     Start s;
     s.flash = dynamic_cast<chip::MemoryMedium&>(fw.storage().medium());
     const chip::StoredObject* key = fw.state().find_role(bus::ObjectRole::DeviceKey);
-    s.key_id = key ? key->id : 0;
+    if (key) s.key_der.assign(key->private_der.view().begin(), key->private_der.view().end());
     if (key) s.scalar = test::device_private_scalar(fw.state());
     return s;
   }
@@ -91,16 +92,18 @@ World& world() {
   return w;
 }
 
-// The scalar of the chip's device key, re-read only when the key changed.
+// The scalar of the chip's device key, re-read only when the stored key
+// changed. Keyed by the stored bytes, not the object id: a KEYGEN may
+// replace the device key under the same id.
 struct DeviceScalar {
-  uint16_t key_id;
+  Bytes stored;
   Bytes scalar;
   const Bytes& of(const chip::Firmware& fw) {
     const chip::StoredObject* key = fw.state().find_role(bus::ObjectRole::DeviceKey);
-    uint16_t id = key ? key->id : 0;
-    if (id != key_id) {
-      key_id = id;
-      scalar = id ? test::device_private_scalar(fw.state()) : Bytes{};
+    ByteView now = key ? key->private_der.view() : ByteView{};
+    if (!std::equal(now.begin(), now.end(), stored.begin(), stored.end())) {
+      stored.assign(now.begin(), now.end());
+      scalar = key ? test::device_private_scalar(fw.state()) : Bytes{};
     }
     return scalar;
   }
@@ -125,7 +128,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto started = chip::Firmware::start(std::make_unique<chip::MemoryMedium>(start.flash), w.fuses);
   require(started.ok());
   chip::Firmware& fw = **started;
-  DeviceScalar device{start.key_id, start.scalar};
+  DeviceScalar device{start.key_der, start.scalar};
   bus::Lifecycle lifecycle = fw.state().lifecycle;
   const uint64_t first_generation = fw.storage().generation();
   uint64_t generation = first_generation;
