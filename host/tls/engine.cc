@@ -358,10 +358,35 @@ Outcome ClientEngine::start() {
   resuming_ = config_.resume && config_.resume->server_name == config_.server_name &&
               !config_.resume->expired(now) && version_offered;
 
+  // The one buffer of the connection (offer() checks the size).
+  rx_limit_ = config_.receive_buffer + kRecordOverhead;
+
+  auto started = start_session(now);
+  // The chip no longer holds the session the ticket names: it was power
+  // cycled, evicted the entry, or the ticket was already used. That is no
+  // attack (the chip refused before doing anything), so a full handshake
+  // instead, which verifies the server in full; the caller sees it in
+  // resumption_refused() and in a summary without kResumed.
+  if (!started && resuming_ && started.status() == Status::TicketInvalid) {
+    resuming_ = false;
+    resumption_refused_ = true;
+    started = start_session(now);
+  }
+  if (!started) return fail(started.error());
+  buf_.assign(rx_limit_ + kControlReserve, 0);
+  handle_ = started->handle;
+  session_open_ = true;
+  state_ = State::Handshaking;
+  // The first ClientHello record says TLS 1.0 for old middleboxes (RFC 8446 §5.1).
+  queue_plaintext_handshake(ContentType::Handshake, kTls10, started->client_hello);
+  return {};
+}
+
+Result<bus::TlsStartResponse> ClientEngine::start_session(uint64_t now) {
   auto hello_offer = offer({}, {});
-  if (!hello_offer) return fail(hello_offer.error());
+  if (!hello_offer) return hello_offer.error();
   auto hello = client_hello_template(*hello_offer);
-  if (!hello) return fail(hello.error());
+  if (!hello) return hello.error();
 
   bus::TlsStartRequest request;
   request.mode = config_.record_mode;
@@ -372,25 +397,13 @@ Outcome ClientEngine::start() {
   request.name_kind = is_ip ? bus::NameKind::Ip : bus::NameKind::Dns;
   if (is_ip) {
     auto ip = parse_ip_address(config_.server_name);
-    if (!ip) return fail(Error{Status::BadServerName, 0});
+    if (!ip) return Error{Status::BadServerName, 0};
     request.name.assign(ip->begin(), ip->end());
   } else {
     request.name = config_.server_name;
   }
-
-  // The one buffer of the connection (offer() checked the size).
-  rx_limit_ = config_.receive_buffer + kRecordOverhead;
-  buf_.assign(rx_limit_ + kControlReserve, 0);
-
   ++chip_calls_;
-  auto started = chip_.tls_start(request);
-  if (!started) return fail(started.error());
-  handle_ = started->handle;
-  session_open_ = true;
-  state_ = State::Handshaking;
-  // The first ClientHello record says TLS 1.0 for old middleboxes (RFC 8446 §5.1).
-  queue_plaintext_handshake(ContentType::Handshake, kTls10, started->client_hello);
-  return {};
+  return chip_.tls_start(request);
 }
 
 Outcome ClientEngine::receive(ByteView data) {

@@ -138,6 +138,10 @@ class ClientEngine {
   const Error& error() const { return error_; }
   // Valid once established.
   const bus::TlsSummary& summary() const { return summary_; }
+  // The chip refused the resumption config.resume asked for (it no longer
+  // holds that session) and start() made a full handshake instead: the
+  // caller should forget that ticket.
+  bool resumption_refused() const { return resumption_refused_; }
   // Counts the chip calls (bus commands) this connection made.
   uint64_t chip_calls() const { return chip_calls_; }
 
@@ -174,6 +178,8 @@ class ClientEngine {
   void spill_output();
   Outcome rotate_client_key();
   Result<HelloOffer> offer(std::vector<uint16_t> share_groups, ByteView cookie) const;
+  // TLS_START with the first ClientHello offer (resuming or not, per resuming_).
+  Result<bus::TlsStartResponse> start_session(uint64_t now);
   void queue_plaintext_handshake(tls::ContentType type, uint16_t version, ByteView message);
   void end_session();
   size_t send_fragment_limit() const;
@@ -192,6 +198,7 @@ class ClientEngine {
   bool peer_closed_ = false;
   bool send_closed_ = false;  // our close_notify is queued
   bool resuming_ = false;
+  bool resumption_refused_ = false;
   uint64_t chip_calls_ = 0;
 
   // The one buffer (see the top of this file). Regions, in this order when

@@ -147,13 +147,9 @@ void Tunnel::start_waiting(Clock::time_point now) {
     Connection& c = *it->second.conn;
     ClientConfig config = options_.tls;
     if (options_.resume) config.resume = tickets_.take(config.server_name, config.now_ms());
+    // A ticket whose entry the chip evicted costs nothing here: the engine
+    // falls back to a full handshake (ClientEngine::resumption_refused()).
     Outcome o = c.start_tls(chip_, config, now);
-    if (!o && config.resume && o.status() != Status::SessionsFull &&
-        status_class(o.status()) != StatusClass::Transport) {
-      // The chip may have evicted that ticket's entry: go without it.
-      ClientConfig fresh = options_.tls;
-      o = c.start_tls(chip_, fresh, now);
-    }
     if (!o && o.status() == Status::SessionsFull) {
       // Someone else holds slots too: keep our place, ask again soon.
       if (config.resume) tickets_.keep({*config.resume});

@@ -91,6 +91,39 @@ TEST_F(ConnectCli, TicketSavedByOneProcessResumesInTheNext) {
   EXPECT_EQ(second["chain"], first["chain"]);
 }
 
+// A ticket the chip no longer holds (used once already, or lost with the
+// chip's RAM when setls-chipd restarted) is no reason to fail: the chip
+// refuses it before doing anything, and connect makes a full handshake,
+// verifying the server again, and says so.
+TEST_F(ConnectCli, ATicketTheChipForgotFallsBackToAFullHandshake) {
+  RunningServer server = start_openssl_server(dir);
+  std::string ticket = dir.file("ticket.json");
+  connect(server, {"--send", "one\n", "--ticket-out", ticket});
+  auto resumed = connect(server, {"--send", "two\n", "--ticket-in", ticket});
+  EXPECT_EQ(resumed["resumed"], true);
+  EXPECT_EQ(resumed["resumption_refused"], false);
+  // The same ticket again: TLS 1.3 tickets are used once (RFC 8446 §C.4).
+  auto again = connect(server, {"--send", "three\n", "--ticket-in", ticket, "--ticket-out", ticket});
+  EXPECT_EQ(again["resumed"], false);
+  EXPECT_EQ(again["resumption_refused"], true);
+  EXPECT_EQ(again["chain_verified_at"], "this handshake");
+  EXPECT_EQ(again["received"], "eerht\n");
+  // A chip restart empties its ticket cache; the human output says why.
+  ASSERT_EQ(chipd->stop(), 0);
+  chipd = std::make_unique<ChipDaemon>(dir.file("state"), dir.file("chip.sock"), dir.file("chipd2.log"));
+  ASSERT_TRUE(chipd->listening()) << chipd->log();
+  {
+    auto driver = host::ChipDriver::connect(chipd->address());
+    ASSERT_TRUE(driver.ok());
+    secure_boot(**driver, pki);  // a power cycle asks for it again
+  }
+  RunResult r = chipd->setls({"connect", "127.0.0.1:" + std::to_string(server.port), "--servername", "localhost",
+                              "--send", "four\n", "--read-timeout", "2", "--ticket-in", ticket});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "ruof\n");
+  EXPECT_NE(r.err.find("no longer holds the session"), std::string::npos) << r.err;
+}
+
 TEST_F(ConnectCli, ARefusedServerGetsAClearMessage) {
   RunningServer server = start_openssl_server(dir);
   RunResult r = chipd->setls({"connect", "127.0.0.1:" + std::to_string(server.port), "--servername", "wrong.example"});

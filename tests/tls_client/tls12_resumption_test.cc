@@ -169,6 +169,30 @@ TEST_P(Tls12Resumption, AServerThatForgotTheSessionGetsAFullHandshake) {
   EXPECT_EQ(c->take_tickets().size(), 1u);
 }
 
+// The host keeps a TLS 1.2 session for 24 h; the chip holds it only for
+// the ticket's lifetime hint (s_server: 2 h). Three hours on, the chip
+// refuses the resumption at TlsStart, before anything was sent, and the
+// engine makes a full handshake instead of failing the connection.
+TEST_P(Tls12Resumption, ASessionTheChipExpiredGetsAFullHandshake) {
+  RunningServer server = start_openssl_server12(dir);
+  ResumptionTicket t = first_session(server, Peer::Openssl, config());
+  ASSERT_NE(t.chip_entry, 0u);
+  ASSERT_FALSE(t.session_id);
+  ClientConfig cfg = config();
+  cfg.resume = t;
+  uint64_t later = t.received_ms + uint64_t{3} * 3600 * 1000;
+  cfg.clock_ms = [later] { return later; };
+  ASSERT_FALSE(t.expired(later)) << "the host must still offer it for this test to mean anything";
+  auto c = connect(server, cfg);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->engine().resumption_refused());
+  EXPECT_FALSE(c->summary().flags & TlsSummary::kResumed);
+  EXPECT_TRUE(c->summary().flags & TlsSummary::kClientAuthenticated);
+  EXPECT_FALSE(c->summary().chain_subjects.empty()) << "the server is verified in full";
+  echo(*c, "full handshake after all");
+  EXPECT_EQ(c->take_tickets().size(), 1u);
+}
+
 TEST_P(Tls12Resumption, ATls12SessionIsNotOfferedToATls13OnlyConnection) {
   RunningServer server12 = start_openssl_server12(dir);
   ResumptionTicket t = first_session(server12, Peer::Openssl, config());

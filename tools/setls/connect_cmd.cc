@@ -162,6 +162,9 @@ void add_connect_commands(CLI::App& app, Context& ctx) {
         (summary.flags & bus::TlsSummary::kResumed) && summary.chain_subjects.empty() ? resumed_chain
                                                                                       : summary.chain_subjects;
     if (!ctx.json) print_summary(summary, args.record_mode, chain);
+    if (!ctx.json && (*client)->engine().resumption_refused())
+      std::fprintf(stderr, "note: the chip no longer holds the session of %s (power cycle, or the ticket was used): "
+                   "made a full handshake instead; save the new ticket with --ticket-out\n", args.ticket_in.c_str());
 
     if (args.key_update) check(ctx, "key update", (*client)->key_update(true));
     std::string payload = args.send;
@@ -214,6 +217,7 @@ void add_connect_commands(CLI::App& app, Context& ctx) {
       j["received"] = std::string(received.begin(), received.end());
       j["closed_by_server"] = closed_by_server;
       j["tickets"] = tickets.size();
+      j["resumption_refused"] = (*client)->engine().resumption_refused();
       j["chip_calls"] = calls;
       j["bus"] = {{"round_trips", bus.round_trips}, {"bytes_sent", bus.bytes_sent},
                   {"bytes_received", bus.bytes_received}};
