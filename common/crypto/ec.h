@@ -35,6 +35,7 @@ class EcKey {
   static Result<EcKey> from_public_point(Curve curve, ByteView point);
   // SubjectPublicKeyInfo DER; only P-256 / P-384 EC keys, named (no explicit parameters).
   static Result<EcKey> from_spki_der(ByteView der);
+  // An EC private key as private_der() wrote it (RFC 5915 ECPrivateKey).
   static Result<EcKey> from_private_der(ByteView der);
   // Wraps a libcrypto key if it is a P-256/P-384 EC key (up-ref'd; caller keeps its ref).
   static Result<EcKey> from_pkey(EVP_PKEY* pkey);
