@@ -163,7 +163,7 @@ void add_connect_commands(CLI::App& app, Context& ctx) {
                                                                                       : summary.chain_subjects;
     if (!ctx.json) print_summary(summary, args.record_mode, chain);
     if (!ctx.json && (*client)->engine().resumption_refused())
-      std::fprintf(stderr, "note: the chip no longer holds the session of %s (power cycle, or the ticket was used): "
+      std::fprintf(stderr, "note: the chip no longer holds the session of %s (used, evicted, expired, or lost in a power cycle): "
                    "made a full handshake instead; save the new ticket with --ticket-out\n", args.ticket_in.c_str());
 
     if (args.key_update) check(ctx, "key update", (*client)->key_update(true));
